@@ -4,16 +4,19 @@
 
 # %% ../nbs/90_cli.ipynb #47a27346
 from __future__ import annotations
-import argparse, io, sys
+import argparse, ast, csv, io, json, shutil, sys, time
 from pathlib import Path
-from .core import atomic_write
+import numpy as np
+from .core import atomic_write, CheckpointError
 from .data import DATASETS, PROTOCOLS, load_data, loo_split, plot_split
+from .gan import PROFILES, NonFiniteError
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'preview', 'make_parser', 'main']
+__all__ = ['USER_ERRORS', 'IMAGE_SUFFIXES', 'parse_overrides', 'preview', 'loo', 'fit', 'read_inputs', 'score', 'make_parser',
+           'main']
 
 # %% ../nbs/90_cli.ipynb #2995c5c2
-USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError)
+USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError, NonFiniteError)
 
 class _Parser(argparse.ArgumentParser):
     "An `ArgumentParser` whose usage errors are one line, exit code 2."
@@ -25,6 +28,26 @@ def _add_data_args(p:argparse.ArgumentParser):
     p.add_argument('--data-root', default=None, help='folder of torchvision files (mnist, fashion_mnist, cifar10) or of class folders (folder)')
     p.add_argument('--download', action='store_true', help='let torchvision download missing files')
     p.add_argument('--protocol', default='ganomaly', choices=PROTOCOLS, help='LOO protocol')
+
+def _add_model_args(p:argparse.ArgumentParser):
+    "The options of every training sub-command."
+    p.add_argument('--profile', default='quick', choices=list(PROFILES), help='training budget and hyper-parameters')
+    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a setting of the profile, e.g. --set steps1=2000 (repeatable)')
+    p.add_argument('--device', default=None, help="'cuda', 'cuda:1', 'mps' or 'cpu'; automatic when not given")
+    p.add_argument('--quiet', action='store_true', help='no progress bars')
+    p.add_argument('--overwrite', action='store_true', help='replace existing results in --out')
+
+def parse_overrides(items:list # ['KEY=VALUE', ...] from --set
+                   )->dict:
+    "Settings from `--set KEY=VALUE`: numbers, booleans and tuples as Python literals, anything else as text."
+    out = {}
+    for it in items:
+        key, eq, val = it.partition('=')
+        if not eq or not key.strip(): raise ValueError(f"--set needs KEY=VALUE, got {it!r}")
+        try: v = ast.literal_eval(val.strip())
+        except (ValueError, SyntaxError): v = val.strip()
+        out[key.strip().replace('-', '_')] = v
+    return out
 
 # %% ../nbs/90_cli.ipynb #0825b658
 def preview(args)->Path:
@@ -41,6 +64,99 @@ def preview(args)->Path:
     print(split); print(f"figure: {out}")
     return out
 
+# %% ../nbs/90_cli.ipynb #f66c7090
+def loo(args)->int:
+    "Run the leave-one-out experiments of `args`; 0 if every job finished, 1 if some failed."
+    from omasgan.loo import Settings, run_loo
+    seeds = _int_list(args.seeds, 'seeds')
+    methods = tuple(m for m in args.methods.replace(' ', '').split(',') if m)
+    st = Settings(args.dataset, args.classes, seeds, args.profile, methods, args.protocol, args.data_root, args.download,
+                  args.device, parse_overrides(args.set))
+    t0 = time.time()
+    res = run_loo(st, args.out, progress=not args.quiet, overwrite=args.overwrite, log=lambda m: print(m, file=sys.stderr))
+    mins = (time.time() - t0) / 60
+    print((Path(args.out)/'results.md').read_text())
+    print(f"{len(res['ran'])} job(s) run, {len(res['skipped'])} already finished, {len(res['failed'])} failed, in {mins:.1f} min; "
+          f"results: {Path(args.out)/'results.md'}, {Path(args.out)/'results.csv'}")
+    if res['failed']:
+        print(f"omasgan: {len(res['failed'])} job(s) failed: {', '.join(res['failed'])}; rerun the command to retry them", file=sys.stderr)
+        return 1
+    return 0
+
+def _int_list(text:str, what:str)->tuple:
+    try: return tuple(int(v) for v in str(text).replace(' ', '').split(',') if v != '')
+    except ValueError: raise ValueError(f"{what} must be comma-separated integers, got {text!r}") from None
+
+# %% ../nbs/90_cli.ipynb #232429e2
+IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
+
+def fit(args)->Path:
+    "Fit one OMASGAN detector on the normal data of one split; save `model.pt` and `model.json` in `args.out`."
+    from omasgan.detector import OMASGAN
+    from omasgan.loo import experiment_split, experiment_classes
+    out = Path(args.out)
+    if (out/'model.pt').exists() and not args.overwrite:
+        raise FileExistsError(f"{out/'model.pt'} exists: pass --overwrite to replace it, or choose another --out")
+    overrides = parse_overrides(args.set)
+    det = OMASGAN(args.profile, seed=args.seed, device=args.device, progress=not args.quiet, **overrides)   # checks settings first
+    data = None if args.dataset == 'toy2d' else load_data(args.dataset, args.data_root, args.download)
+    cls = experiment_classes(args.dataset, data, 'all' if args.dataset == 'toy2d' else [args.abnormal_class])[0]
+    split = experiment_split(args.dataset, data, cls, args.protocol, args.seed)
+    det.fit(split.train, split.val, ckpt_dir=out/'ckpt')
+    det.save(out/'model.pt')
+    info = dict(dataset=args.dataset, protocol=split.protocol, abnormal_class=cls, seed=args.seed, profile=args.profile,
+                overrides=overrides, sample_shape=list(det.sample_shape), threshold=det.threshold, fpr=det.cfg.fpr,
+                train=len(split.train), val=len(split.val), fit_seconds=round(det.fit_seconds, 1))
+    atomic_write(out/'model.json', json.dumps(info, indent=1))
+    shutil.rmtree(out/'ckpt', ignore_errors=True)
+    print(det); print(f"fitted in {det.fit_seconds:.0f} s on {len(split.train)} normal images; saved {out/'model.pt'}")
+    return out
+
+def read_inputs(paths:list, # image files and .npy files
+                channels:int|None, # 1 or 3 for an image detector, None for points
+               )->list:
+    "[(file, array)] of the inputs, one array (N, ...) per file; unreadable inputs raise `ValueError`."
+    from PIL import Image, UnidentifiedImageError
+    out = []
+    for p in map(Path, paths):
+        if not p.exists(): raise FileNotFoundError(f"input {p} does not exist")
+        suffix = p.suffix.lower()
+        if suffix == '.npy':
+            try: a = np.load(p, allow_pickle=False)
+            except (ValueError, OSError) as e: raise ValueError(f"{p} is not a readable .npy array: {e}") from None
+            if channels is None: a = a[None] if a.ndim == 1 else a
+            elif a.ndim == 2: a = a[None]
+            if a.dtype.kind not in 'uif' or a.size == 0: raise ValueError(f"{p} holds {a.dtype} data of shape {a.shape}: expected numbers")
+        elif suffix in IMAGE_SUFFIXES:
+            if channels is None: raise ValueError(f"{p} is an image, but this detector was fitted on points: pass .npy arrays (N, D)")
+            try:
+                with Image.open(p) as im: a = np.asarray(im.convert('L' if channels == 1 else 'RGB'))[None]
+            except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{p} is not a readable image: {e}") from None
+        else: raise ValueError(f"{p}: unsupported file type {suffix or '(none)'}: use images ({', '.join(IMAGE_SUFFIXES)}) or .npy")
+        out.append((str(p), a))
+    return out
+
+def score(args)->Path|None:
+    "Score files with a saved detector; write `file,index,score,anomaly` as CSV to `args.out` (or stdout for '-')."
+    from omasgan.detector import OMASGAN
+    m = Path(args.model)
+    if not m.exists(): raise FileNotFoundError(f"model {m} does not exist: pass the --out folder of 'omasgan fit' (or its model.pt)")
+    mfile = m/'model.pt' if m.is_dir() else m
+    if not mfile.exists(): raise FileNotFoundError(f"{mfile} does not exist: pass the --out folder of 'omasgan fit'")
+    if args.out != '-' and Path(args.out).exists() and not args.overwrite:
+        raise FileExistsError(f"{args.out} exists: pass --overwrite to replace it, or choose another --out")
+    det = OMASGAN.load(mfile, device=args.device)
+    inputs = read_inputs(args.files, det.sample_shape[0] if det.kind == 'images' else None)
+    buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n'); w.writerow(['file', 'index', 'score', 'anomaly'])
+    for name, a in inputs:
+        try: s = det.decision_function(a)
+        except ValueError as e: raise ValueError(f"{name}: {e}") from None
+        for i, v in enumerate(s): w.writerow([name, i, f'{v:.6f}', int(v > det.threshold)])
+    if args.out == '-': sys.stdout.write(buf.getvalue()); return None
+    out = atomic_write(args.out, buf.getvalue())
+    print(f"{sum(len(a) for _, a in inputs)} sample(s) scored; {out}")
+    return out
+
 # %% ../nbs/90_cli.ipynb #27498f99
 def make_parser()->argparse.ArgumentParser:
     "The `omasgan` argument parser with all sub-commands."
@@ -48,6 +164,32 @@ def make_parser()->argparse.ArgumentParser:
     p = _Parser(prog='omasgan', description='OMASGAN anomaly detection: training, leave-one-out experiments, scoring.', formatter_class=fmt)
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
     sub.required = True
+    from omasgan.loo import METHODS
+    lo = sub.add_parser('loo', help='leave-one-out experiments (the main job)', formatter_class=fmt,
+                        description='Leave-one-out experiments: for each abnormal class, seed and method, fit on normal data and score the test split. Resumable.')
+    _add_data_args(lo)
+    lo.add_argument('--classes', default='all', help="abnormal classes: 'all' or comma-separated, e.g. 0,3,7")
+    lo.add_argument('--seeds', default='0', help='seeds, comma-separated')
+    lo.add_argument('--methods', default=','.join(METHODS), help=f"detectors, comma-separated, from: {', '.join(METHODS)}")
+    lo.add_argument('--out', default='runs/loo', help='run folder (rerunning resumes it)')
+    _add_model_args(lo)
+    lo.set_defaults(func=loo)
+    ft = sub.add_parser('fit', help='fit one OMASGAN detector and save it', formatter_class=fmt,
+                        description='Fit one OMASGAN detector on the normal training data of one split and save it.')
+    _add_data_args(ft)
+    ft.add_argument('--abnormal-class', type=int, default=0, help='class left out (its images are not trained on)')
+    ft.add_argument('--seed', type=int, default=0, help='seed of the split and the training')
+    ft.add_argument('--out', default='runs/model', help='folder for model.pt and model.json')
+    _add_model_args(ft)
+    ft.set_defaults(func=fit)
+    sc = sub.add_parser('score', help='score image or .npy files with a saved detector', formatter_class=fmt,
+                        description='Score image files or .npy arrays with a detector saved by omasgan fit: a CSV of file,index,score,anomaly.')
+    sc.add_argument('files', nargs='+', help='image files (png, jpg, ...) or .npy arrays')
+    sc.add_argument('--model', default='runs/model', help='folder written by omasgan fit (or its model.pt)')
+    sc.add_argument('--out', default='-', help="CSV file to write; '-' prints to stdout")
+    sc.add_argument('--device', default=None, help="'cuda', 'mps' or 'cpu'; automatic when not given")
+    sc.add_argument('--overwrite', action='store_true', help='replace an existing --out file')
+    sc.set_defaults(func=score)
     pv = sub.add_parser('preview', help='write a figure of one LOO split', description='Write a figure of the normal and anomalous images of one LOO split.', formatter_class=fmt)
     _add_data_args(pv)
     pv.add_argument('--abnormal-class', type=int, default=0, help='class left out as the anomaly')
@@ -62,8 +204,8 @@ def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
     "Entry point of the `omasgan` command."
     p = make_parser()
     args = p.parse_args(argv)
-    try: args.func(args)
+    try: rc = args.func(args)
     except USER_ERRORS as e:
         print(f"omasgan: error: {e}", file=sys.stderr)
         return 2
-    return 0
+    return rc if isinstance(rc, int) else 0

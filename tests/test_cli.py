@@ -39,3 +39,55 @@ def test_existing_figure_is_kept(tmp_path):
     assert fig.read_bytes() == before
     assert run('preview', '--abnormal-class', '5', '--overwrite', cwd=tmp_path).returncode == 0
     assert fig.read_bytes() != before
+
+def test_loo_two_classes_end_to_end_then_resume(tmp_path):
+    "A 2-class mnist5k sweep with the tiny profile through the CLI; the rerun skips every finished job."
+    import csv, json, time
+    args = ('loo', '--classes', '0,1', '--profile', 'tiny', '--quiet', '--out', 'runs/t')
+    t0 = time.time(); r = run(*args, cwd=tmp_path); first = time.time() - t0
+    assert r.returncode == 0, r.stderr
+    assert first < 120, f"the 2-class tiny sweep took {first:.0f} s"
+    out = tmp_path/'runs'/'t'
+    rows = list(csv.DictReader((out/'results.csv').open()))
+    assert list(rows[0]) == ['method', 'dataset', 'protocol', 'abnormal_class', 'seed', 'auroc', 'auprc', 'fpr95', 'f1']
+    assert {(r['method'], r['abnormal_class']) for r in rows} == {(m, c) for m in ('OMASGAN', 'OMASGAN/C', 'OMASGAN/D', 'OMASGAN/GpNN', 'OMASGAN/J', 'kNN') for c in '01'}
+    assert all(0 <= float(r[k]) <= 1 for r in rows for k in ('auroc', 'auprc', 'fpr95', 'f1'))
+    md = (out/'results.md').read_text()
+    assert '| OMASGAN |' in md and '| kNN |' in md
+    job = out/'jobs'/'omasgan_mnist5k_ganomaly_c0_s0'
+    for f in ('result.json', 'model.pt', 'scores.npz', 'roc_hist.png', 'extremes.png', 'samples.png'):
+        assert (job/f).stat().st_size > 0, f
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob('jobs/*/result.json')}
+    t0 = time.time(); r2 = run(*args, cwd=tmp_path); second = time.time() - t0
+    assert r2.returncode == 0, r2.stderr
+    assert {p: p.stat().st_mtime_ns for p in out.glob('jobs/*/result.json')} == stamps   # nothing was rerun
+    assert list(csv.DictReader((out/'results.csv').open())) == rows
+    assert second < first
+
+def test_fit_then_score_files(tmp_path):
+    "omasgan fit saves a detector; omasgan score reads PNGs and .npy files and writes scores and decisions."
+    import csv, numpy as np
+    from PIL import Image
+    r = run('fit', '--profile', 'tiny', '--quiet', '--abnormal-class', '3', '--out', 'm', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/'m'/'model.pt').exists() and (tmp_path/'m'/'model.json').exists()
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)).save(tmp_path/'a.png')
+    np.save(tmp_path/'b.npy', rng.integers(0, 256, (3, 28, 28), dtype=np.uint8))
+    r = run('score', '--model', 'm', 'a.png', 'b.npy', '--out', 's.csv', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader((tmp_path/'s.csv').open()))
+    assert [(r['file'], r['index']) for r in rows] == [('a.png', '0'), ('b.npy', '0'), ('b.npy', '1'), ('b.npy', '2')]
+    assert all(r['anomaly'] in ('0', '1') for r in rows) and all(np.isfinite(float(r['score'])) for r in rows)
+    r = run('score', '--model', 'm', 'a.png', '--out', 's.csv', cwd=tmp_path)
+    assert r.returncode == 2 and '--overwrite' in r.stderr
+    r = run('score', '--model', 'nowhere', 'a.png', cwd=tmp_path)
+    assert r.returncode == 2 and 'does not exist' in r.stderr
+
+def test_help_lists_every_option_with_its_default(tmp_path):
+    for cmd in ('loo', 'fit', 'score', 'preview'):
+        r = run(cmd, '--help', cwd=tmp_path)
+        assert r.returncode == 0 and '(default:' in r.stdout, cmd
+    r = run('loo', '--help', cwd=tmp_path)
+    for opt in ('--dataset', '--classes', '--seeds', '--profile', '--out', '--methods', '--protocol', '--data-root', '--download', '--device', '--quiet'):
+        assert opt in r.stdout, opt
