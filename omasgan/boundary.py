@@ -10,7 +10,7 @@ from torch import nn, Tensor
 from .core import rng_state
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
-from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_update
+from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps
 
 # %% auto #0
 __all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'generate', 'reference_bank',
@@ -112,9 +112,7 @@ def boundary_stage(x:Tensor, # normal training data, on the training device
     div, opt_b, opt_c = get_divergence(cfg.divergence, cfg.tau), adam(B, cfg), adam(critic, cfg)
     n, z_dim = cfg.batch, B.z_dim
     def step():
-        for _ in range(cfg.n_critic):
-            with torch.no_grad(): fake = B(sample_z(n, z_dim, x.device))
-            loss_c = critic_update(critic, opt_c, div, draw(x, n), fake, cfg.gp)
+        loss_c = critic_steps(critic, opt_c, div, x, B, cfg)
         z = sample_z(n, z_dim, x.device)
         b = B(z)
         with torch.no_grad(): v_real = critic(draw(x, n))

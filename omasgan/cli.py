@@ -12,8 +12,8 @@ from .data import DATASETS, PROTOCOLS, load_data, loo_split, plot_split
 from .gan import PROFILES, NonFiniteError
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'IMAGE_SUFFIXES', 'parse_overrides', 'preview', 'loo', 'fit', 'read_inputs', 'score', 'make_parser',
-           'main']
+__all__ = ['USER_ERRORS', 'IMAGE_SUFFIXES', 'parse_overrides', 'preview', 'loo', 'rerun', 'fit', 'read_inputs', 'score',
+           'make_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2995c5c2
 USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError, NonFiniteError)
@@ -64,7 +64,7 @@ def preview(args)->Path:
     print(split); print(f"figure: {out}")
     return out
 
-# %% ../nbs/90_cli.ipynb #f66c7090
+# %% ../nbs/90_cli.ipynb #287611a9
 def loo(args)->int:
     "Run the leave-one-out experiments of `args`; 0 if every job finished, 1 if some failed."
     from omasgan.loo import Settings, run_loo
@@ -87,7 +87,15 @@ def _int_list(text:str, what:str)->tuple:
     try: return tuple(int(v) for v in str(text).replace(' ', '').split(',') if v != '')
     except ValueError: raise ValueError(f"{what} must be comma-separated integers, got {text!r}") from None
 
-# %% ../nbs/90_cli.ipynb #232429e2
+def rerun(args)->int:
+    "Run one finished (or failed) job again, from its `config.json`, into a new run folder."
+    from omasgan.loo import settings_from_job, run_loo
+    st = settings_from_job(args.job, args.device)
+    res = run_loo(st, args.out, progress=not args.quiet, overwrite=args.overwrite, log=lambda m: print(m, file=sys.stderr))
+    print((Path(args.out)/'results.md').read_text())
+    return 1 if res['failed'] else 0
+
+# %% ../nbs/90_cli.ipynb #e1aee38a
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
 
 def fit(args)->Path:
@@ -112,14 +120,16 @@ def fit(args)->Path:
     print(det); print(f"fitted in {det.fit_seconds:.0f} s on {len(split.train)} normal images; saved {out/'model.pt'}")
     return out
 
-def read_inputs(paths:list, # image files and .npy files
+def read_inputs(paths:list, # image files, .npy files, or folders of them
                 channels:int|None, # 1 or 3 for an image detector, None for points
                )->list:
     "[(file, array)] of the inputs, one array (N, ...) per file; unreadable inputs raise `ValueError`."
     from PIL import Image, UnidentifiedImageError
-    out = []
+    out, files = [], []
     for p in map(Path, paths):
         if not p.exists(): raise FileNotFoundError(f"input {p} does not exist")
+        files += sorted(f for f in p.iterdir() if not f.name.startswith('.')) if p.is_dir() else [p]
+    for p in files:
         suffix = p.suffix.lower()
         if suffix == '.npy':
             try: a = np.load(p, allow_pickle=False)
@@ -174,6 +184,14 @@ def make_parser()->argparse.ArgumentParser:
     lo.add_argument('--out', default='runs/loo', help='run folder (rerunning resumes it)')
     _add_model_args(lo)
     lo.set_defaults(func=loo)
+    rr = sub.add_parser('rerun', help="run one job again from its config.json", formatter_class=fmt,
+                        description="Run one job of a LOO run again, from the seed and resolved configuration in its config.json.")
+    rr.add_argument('job', help='a job folder (runs/NAME/jobs/JOB) or its config.json')
+    rr.add_argument('--out', default='runs/rerun', help='run folder for the repeated job')
+    rr.add_argument('--device', default=None, help="'cuda', 'mps' or 'cpu'; automatic when not given")
+    rr.add_argument('--quiet', action='store_true', help='no progress bars')
+    rr.add_argument('--overwrite', action='store_true', help='replace existing results in --out')
+    rr.set_defaults(func=rerun)
     ft = sub.add_parser('fit', help='fit one OMASGAN detector and save it', formatter_class=fmt,
                         description='Fit one OMASGAN detector on the normal training data of one split and save it.')
     _add_data_args(ft)
@@ -184,7 +202,7 @@ def make_parser()->argparse.ArgumentParser:
     ft.set_defaults(func=fit)
     sc = sub.add_parser('score', help='score image or .npy files with a saved detector', formatter_class=fmt,
                         description='Score image files or .npy arrays with a detector saved by omasgan fit: a CSV of file,index,score,anomaly.')
-    sc.add_argument('files', nargs='+', help='image files (png, jpg, ...) or .npy arrays')
+    sc.add_argument('files', nargs='+', help='image files (png, jpg, ...), .npy arrays, or folders of them')
     sc.add_argument('--model', default='runs/model', help='folder written by omasgan fit (or its model.pt)')
     sc.add_argument('--out', default='-', help="CSV file to write; '-' prints to stdout")
     sc.add_argument('--device', default=None, help="'cuda', 'mps' or 'cpu'; automatic when not given")

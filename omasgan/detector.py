@@ -107,6 +107,11 @@ class OMASGAN:
         if fitting:
             if not arr.is_floating_point(): self.value_range = (0., 255.)
             else: self.value_range = (-1., 1.) if arr.numel() and float(arr.min()) < 0 else (0., 1.)
+            self.input_hw = tuple(arr.shape[-2:])
+        elif getattr(self, 'input_hw', None) and tuple(arr.shape[-2:]) != self.input_hw:
+            h, w = arr.shape[-2:]
+            raise ValueError(f"images are {h}x{w}, but the detector was fitted on {self.input_hw[0]}x{self.input_hw[1]} images: "
+                             f"resize them to that size first")
         fit = 'pad' if max(arr.shape[-2:]) <= IMG_SIZE else 'resize'
         return to_images(arr, self.value_range if arr.is_floating_point() else (0., 255.), IMG_SIZE, fit)
 
@@ -193,6 +198,7 @@ class OMASGAN:
         state = dict(format='omasgan-detector-1', profile=self.profile, seed=self.seed, fd=self.fd, overrides=dict(self.overrides),
                      config={k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.cfg).items()},
                      kind=self.kind, sample_shape=list(self.sample_shape), value_range=list(getattr(self, 'value_range', (0., 1.))),
+                     input_hw=list(getattr(self, 'input_hw', None) or []),
                      nets={k: m.state_dict() for k, m in self.nets.items()}, bank=self.bank.cpu(),
                      std=self.std.stats, threshold=self.threshold, fit_seconds=self.fit_seconds)
         return save_checkpoint(path, state)
@@ -208,6 +214,7 @@ class OMASGAN:
         cfgd = {k: (tuple(v) if k == 'betas' else v) for k, v in st['config'].items()}
         det.cfg, det.kind, det.sample_shape = Config(**cfgd), st['kind'], tuple(st['sample_shape'])
         det.value_range = tuple(st['value_range'])
+        det.input_hw = tuple(st.get('input_hw') or ()) or None
         G, D = make_nets(det.sample_shape, det.cfg.z_dim, det.cfg.width, det.cfg.sn)
         proto = dict(G=G, D=D, B=copy.deepcopy(G), Gp=copy.deepcopy(G), C=copy.deepcopy(D), J=copy.deepcopy(D))
         try:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_gan.ipynb #cb96d375
 from __future__ import annotations
-import math, os, sys, time, contextlib, dataclasses
+import math, os, signal, sys, time, contextlib, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
@@ -16,7 +16,7 @@ from .divergences import get_divergence
 
 # %% auto #0
 __all__ = ['PROFILES', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'train', 'draw', 'frozen_grads', 'r1_penalty',
-           'critic_update', 'adam', 'nets_for', 'gan_stage', 'train_gan']
+           'critic_update', 'critic_steps', 'adam', 'nets_for', 'gan_stage', 'train_gan']
 
 # %% ../nbs/04_gan.ipynb #1b165166
 @dataclass
@@ -62,12 +62,9 @@ class Config:
     def validate(self):
         "Check types and ranges; raise one `ValueError` naming every bad field."
         bad = []
-        for k in ('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every'):
+        for k in ('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'steps1', 'steps2', 'steps3', 'steps4'):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: bad.append(f"{k} must be a positive integer, got {v!r}")
-        for k in ('steps1', 'steps2', 'steps3', 'steps4'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0: bad.append(f"{k} must be an integer ≥ 0, got {v!r}")
         for k in ('alpha', 'beta', 'gamma'):
             v = getattr(self, k)
             if not isinstance(v, (int, float)) or not 0 <= v <= 1: bad.append(f"{k} must lie in [0, 1], got {v!r}")
@@ -143,7 +140,8 @@ class Stage:
         diff = [k for k in set(self.meta) | set(ck.get('meta', {})) if self.meta.get(k) != ck.get('meta', {}).get(k)]
         if diff:
             k = sorted(diff)[0]
-            raise CheckpointError(f"{path} was made with a different set-up: {k} is {ck['meta'].get(k)!r} there, {self.meta.get(k)!r} here")
+            raise CheckpointError(f"{path} was made with a different set-up: {k} is {ck['meta'].get(k)!r} there, {self.meta.get(k)!r} here; "
+                                  f"delete it to train this stage afresh, or use another output folder")
         try:
             for k, m in self.modules.items(): m.load_state_dict(ck['modules'][k])
             for k, o in self.optimizers.items(): o.load_state_dict(ck['optimizers'][k])
@@ -153,6 +151,13 @@ class Stage:
             raise CheckpointError(f"{path} does not fit this stage's networks: {str(e).splitlines()[0][:200]}") from None
         set_rng_state(ck['rng'])
         return ck['step'], ck['history']
+
+def _kill_point()->tuple|None:
+    "`OMASGAN_KILL_AT='stage2:7'` makes the process SIGKILL itself after that step: how the crash tests kill a real run at a chosen point."
+    v = os.environ.get('OMASGAN_KILL_AT')
+    if not v: return None
+    name, _, step = v.partition(':')
+    return (name, int(step))
 
 def _finite_params(modules:dict)->bool:
     return all(bool(torch.isfinite(p).all()) for m in modules.values() for p in m.parameters())
@@ -175,6 +180,7 @@ def train(stage:Stage, # the stage to run
         from tqdm.auto import tqdm
         bar = tqdm(total=stage.steps, initial=start, desc=stage.name, leave=False, dynamic_ncols=True, file=sys.stderr)
     sums, n, last_ck = None, 0, start
+    kill_at = _kill_point()
     try:
         for i in range(start, stage.steps):
             losses = stage.step()
@@ -195,6 +201,7 @@ def train(stage:Stage, # the stage to run
                 for cb in callbacks: cb(stage, done, row)
             if path is not None and (done - last_ck >= ckpt_every or done == stage.steps) and n == 0:
                 save_checkpoint(path, stage.state_dict(done, history)); last_ck = done
+            if kill_at == (stage.name, done): os.kill(os.getpid(), signal.SIGKILL)   # fault injection for the crash tests
     finally:
         if bar is not None: bar.close()
     for m in stage.modules.values(): m.eval()
@@ -230,6 +237,17 @@ def critic_update(critic:nn.Module, opt:torch.optim.Optimizer, div, # the critic
     opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     return loss.detach()
 
+def critic_steps(critic:nn.Module, opt:torch.optim.Optimizer, div, # the critic, its optimiser, its divergence
+                 x:Tensor, # normal training data (the real side)
+                 gen:nn.Module, # the generator whose fresh samples are the other side
+                 cfg:Config, # n_critic, batch, gp
+                )->Tensor:
+    "`cfg.n_critic` critic updates, each on a fresh real batch of `x` against fresh samples of `gen`; the last loss."
+    for _ in range(cfg.n_critic):
+        with torch.no_grad(): fake = gen(sample_z(cfg.batch, gen.z_dim, x.device))
+        loss = critic_update(critic, opt, div, draw(x, cfg.batch), fake, cfg.gp)
+    return loss
+
 def adam(module:nn.Module, cfg:Config)->torch.optim.Optimizer:
     "The Adam optimiser of `cfg` for `module` (fused on CUDA)."
     dev = next(module.parameters()).device
@@ -249,9 +267,7 @@ def gan_stage(x:Tensor, # normal training data, on the training device
     div, opt_g, opt_d = get_divergence(cfg.divergence, cfg.tau), adam(G, cfg), adam(D, cfg)
     B, z_dim = cfg.batch, G.z_dim
     def step():
-        for _ in range(cfg.n_critic):
-            with torch.no_grad(): fake = G(sample_z(B, z_dim, x.device))
-            loss_d = critic_update(D, opt_d, div, draw(x, B), fake, cfg.gp)
+        loss_d = critic_steps(D, opt_d, div, x, G, cfg)
         with frozen_grads(D): loss_g = div.generator_loss(D(G(sample_z(B, z_dim, x.device))))
         opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step()
         return dict(D=loss_d, G=loss_g.detach())

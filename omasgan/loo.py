@@ -19,7 +19,8 @@ from .metrics import evaluate, plot_roc, plot_score_hist
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'toy_split', 'experiment_classes', 'experiment_split', 'Settings',
-           'plot_job', 'job_name', 'run_job', 'results_markdown', 'write_results', 'plot_results', 'run_loo']
+           'plot_job', 'job_name', 'run_job', 'job_config', 'settings_from_job', 'results_markdown', 'write_results',
+           'plot_results', 'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -179,6 +180,7 @@ def run_job(method:str, # key of `METHODS`
     "Fit `method` on `split`, score its test set, write scores, figures and (last) `result.json`; return the result."
     job.mkdir(parents=True, exist_ok=True)
     (job/'failed.json').unlink(missing_ok=True)
+    atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
     t0 = time.time()
     seed_everything(seed)
     scores = METHODS[method](split, st, seed, job, progress)
@@ -191,6 +193,29 @@ def run_job(method:str, # key of `METHODS`
     atomic_write(job/'result.json', json.dumps(result, indent=1))
     shutil.rmtree(job/'ckpt', ignore_errors=True)
     return result
+
+def job_config(method:str, split:Split, st:Settings, seed:int)->dict:
+    "Everything that defines a job, the resolved `Config` included: `settings_from_job` (and `omasgan rerun`) runs it again."
+    from omasgan import __version__
+    kind = 'points' if split.train.ndim == 2 else 'images'
+    cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(make_config(st.profile, kind, **st.overrides)).items()}
+    return dict(format='omasgan-job-1', method=method, dataset=st.dataset, protocol=st.protocol, abnormal_class=split.abnormal_class,
+                seed=seed, profile=st.profile, overrides=st.overrides, config=cfg if method == 'omasgan' else None,
+                data_root=st.data_root, download=st.download, omasgan=__version__, torch=torch.__version__)
+
+def settings_from_job(path:str|Path, # a job folder or its `config.json`
+                      device:str|None=None, # where to run it
+                     )->Settings:
+    "The `Settings` that run the job of `path` again, with its resolved configuration pinned field by field."
+    path = Path(path)
+    f = path/'config.json' if path.is_dir() else path
+    if not f.is_file(): raise FileNotFoundError(f"{f} does not exist: pass a job folder (runs/NAME/jobs/JOB) or its config.json")
+    try: c = json.loads(f.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{f} is not a job configuration: {e}") from None
+    if not isinstance(c, dict) or c.get('format') != 'omasgan-job-1': raise ValueError(f"{f} is not a job configuration written by omasgan")
+    classes = 'all' if c['dataset'] == 'toy2d' else [c['abnormal_class']]
+    return Settings(c['dataset'], classes, (c['seed'],), c['profile'], (c['method'],), c['protocol'], c['data_root'], c['download'],
+                    device, c['config'] or c['overrides'])
 
 def _npz(**arrays)->bytes:
     buf = io.BytesIO(); np.savez(buf, **arrays); return buf.getvalue()
@@ -274,10 +299,11 @@ def run_loo(st:Settings, # what to run
            )->dict:
     "Run (or resume) every job of `st` in `out`; write results.csv/.md/.png; return {'rows', 'failed', 'ran', 'skipped'}."
     st.check()
-    out = Path(out)
-    _prepare_run(out, st, overwrite)
     data = None if st.dataset == 'toy2d' else load_data(st.dataset, st.data_root, st.download)
     classes = experiment_classes(st.dataset, data, st.classes)
+    for c in classes: experiment_split(st.dataset, data, c, st.protocol, st.seeds[0])   # protocol and classes fit the data
+    out = Path(out)
+    _prepare_run(out, st, overwrite)                      # only now, when the request is known to be valid, is anything written
     jobs = [(m, c, s) for s in st.seeds for c in classes for m in st.methods]
     from tqdm.auto import tqdm
     bar = tqdm(jobs, desc='jobs', disable=not progress, dynamic_ncols=True, file=sys.stderr)
