@@ -100,7 +100,7 @@ IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.we
 
 def fit(args)->Path:
     "Fit one OMASGAN detector on the normal data of one split; save `model.pt` and `model.json` in `args.out`."
-    from omasgan.detector import OMASGAN
+    from omasgan.detector import OMASGAN, NATIVE_HW
     from omasgan.loo import experiment_split, experiment_classes
     out = Path(args.out)
     if (out/'model.pt').exists() and not args.overwrite:
@@ -110,7 +110,7 @@ def fit(args)->Path:
     data = None if args.dataset == 'toy2d' else load_data(args.dataset, args.data_root, args.download)
     cls = experiment_classes(args.dataset, data, 'all' if args.dataset == 'toy2d' else [args.abnormal_class])[0]
     split = experiment_split(args.dataset, data, cls, args.protocol, args.seed)
-    det.fit(split.train, split.val, ckpt_dir=out/'ckpt')
+    det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset))
     det.save(out/'model.pt')
     info = dict(dataset=args.dataset, protocol=split.protocol, abnormal_class=cls, seed=args.seed, profile=args.profile,
                 overrides=overrides, sample_shape=list(det.sample_shape), threshold=det.threshold, fpr=det.cfg.fpr,

@@ -19,8 +19,8 @@ from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
 # %% auto #0
-__all__ = ['SCORES', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'critic_anomaly', 'Standardizer', 'OMASGAN',
-           'knn_scores', 'loo_auroc', 'auroc_markdown']
+__all__ = ['SCORES', 'NATIVE_HW', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'critic_anomaly', 'Standardizer',
+           'OMASGAN', 'knn_scores', 'loo_auroc', 'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
 def anomaly_logit(J:nn.Module, x:Tensor)->Tensor:
@@ -58,6 +58,7 @@ def train_detector(x:Tensor, Gp:nn.Module, B:nn.Module, C:nn.Module, cfg:Config,
 
 # %% ../nbs/07_detector.ipynb #1e864080
 SCORES = ('D', 'C', 'J', 'GpNN', 'AS')
+NATIVE_HW = dict(mnist5k=(28, 28), mnist=(28, 28), fashion_mnist=(28, 28), cifar10=(32, 32))  # raw image size of each data set
 
 @torch.no_grad()
 def critic_anomaly(critic:nn.Module, x:Tensor, chunk:int=2048)->Tensor:
@@ -108,10 +109,10 @@ class OMASGAN:
             if not arr.is_floating_point(): self.value_range = (0., 255.)
             else: self.value_range = (-1., 1.) if arr.numel() and float(arr.min()) < 0 else (0., 1.)
             self.input_hw = tuple(arr.shape[-2:])
-        elif getattr(self, 'input_hw', None) and tuple(arr.shape[-2:]) != self.input_hw:
-            h, w = arr.shape[-2:]
-            raise ValueError(f"images are {h}x{w}, but the detector was fitted on {self.input_hw[0]}x{self.input_hw[1]} images: "
-                             f"resize them to that size first")
+        elif getattr(self, 'input_hw', None) and tuple(arr.shape[-2:]) not in (self.input_hw, (IMG_SIZE, IMG_SIZE)):
+            (h, w), (a, b), (c, d) = arr.shape[-2:], self.input_hw, (IMG_SIZE, IMG_SIZE)
+            raise ValueError(f"images are {h}x{w}, but the detector was fitted on {a}x{b} images ({c}x{d} after preprocessing): "
+                             f"resize them to one of these sizes first")
         fit = 'pad' if max(arr.shape[-2:]) <= IMG_SIZE else 'resize'
         return to_images(arr, self.value_range if arr.is_floating_point() else (0., 255.), IMG_SIZE, fit)
 
@@ -119,6 +120,7 @@ class OMASGAN:
     def fit(self, X, # normal training data (see above), or a `Split`
             X_val=None, # normal validation data; default: a seeded `val_frac` of `X`
             ckpt_dir:str|Path|None=None, # checkpoint folder: each stage saves there and resumes from it
+            input_hw:tuple|None=None, # size of the raw images `X` stands for, e.g. (28, 28) for MNIST padded to 32x32; default: `X`'s own
            )->OMASGAN:
         "Train the four stages on normal data `X`, then fit the score standardisation and threshold on validation data."
         seed_everything(self.seed)
@@ -130,6 +132,7 @@ class OMASGAN:
             keep, val = _carve(torch.arange(len(x)), self.val_frac, torch.Generator().manual_seed(self.seed), 'validation')
             x, x_val = x[keep], x[val]
         else: x_val = self._prepare(X_val)
+        if input_hw is not None and x.ndim == 4: self.input_hw = tuple(input_hw)
         if x_val.shape[1:] != x.shape[1:]: raise ValueError(f"validation samples have shape {tuple(x_val.shape[1:])}, training samples {tuple(x.shape[1:])}")
         self.kind = 'points' if x.ndim == 2 else 'images'
         self.cfg = make_config(self.profile, self.kind, **self.overrides)

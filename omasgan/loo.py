@@ -14,7 +14,7 @@ from .core import atomic_write, get_device, seed_everything
 from .data import Data, Split, DATASETS, PROTOCOLS, load_data, loo_split, toy2d, show_images, _carve
 from .gan import make_config, PROFILES
 from .boundary import generate
-from .detector import OMASGAN, knn_scores, SCORES
+from .detector import OMASGAN, knn_scores, SCORES, NATIVE_HW
 from .metrics import evaluate, plot_roc, plot_score_hist
 
 # %% auto #0
@@ -104,7 +104,7 @@ class Settings:
 def _omasgan(split:Split, st:Settings, seed:int, job:Path, progress:bool)->dict:
     "Fit OMASGAN on the split's normal train/val data, save it and its samples; score the test set."
     det = OMASGAN(st.profile, seed=seed, device=st.device, progress=progress, **st.overrides)
-    det.fit(split.train, split.val, ckpt_dir=job/'ckpt')
+    det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=NATIVE_HW.get(st.dataset))
     det.save(job/'model.pt')
     with torch.no_grad(): samples = {'B(z): boundary samples': generate(det.nets['B'], 64).cpu(),
                                      "G′(z): retrained normal model": generate(det.nets['Gp'], 64).cpu()}
