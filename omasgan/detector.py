@@ -104,7 +104,7 @@ class OMASGAN:
         if isinstance(X, Data): X = X.x
         if isinstance(X, Split): X = X.test
         if (X.ndim if hasattr(X, 'ndim') else np.ndim(X)) == 2: return to_points(X)
-        arr = _channels_first(X if isinstance(X, Tensor) else torch.as_tensor(np.asarray(X)))
+        arr = _channels_first(X if isinstance(X, Tensor) else torch.as_tensor(np.array(X)))   # a copy: read-only arrays are fine
         if fitting:
             if not arr.is_floating_point(): self.value_range = (0., 255.)
             else: self.value_range = (-1., 1.) if arr.numel() and float(arr.min()) < 0 else (0., 1.)
