@@ -10,7 +10,7 @@ from torch import nn, Tensor
 from .core import rng_state
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
-from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps
+from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps, full_precision, speed_up
 
 # %% auto #0
 __all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'generate', 'reference_bank',
@@ -39,14 +39,18 @@ def nearest_index(a:Tensor, # queries (N, ...)
     a, bank = a.detach().flatten(1), bank.detach().flatten(1)
     if a.shape[1] != bank.shape[1]: raise ValueError(f"queries have {a.shape[1]} features, the bank {bank.shape[1]}")
     rows = max(1, min(len(a), max_elems // max(1, min(len(bank), max_elems))))
-    cols = max(1, max_elems // rows)
+    cols = max(1, max_elems // rows if p == 2 else min(max_elems // rows, max_elems // a.shape[1]))
     best_d = torch.full((len(a),), math.inf, device=a.device)
     best_i = torch.zeros(len(a), dtype=torch.long, device=a.device)
     with torch.no_grad():
         for r in range(0, len(a), rows):
             ar = a[r:r + rows]
+            a_sq = torch.linalg.vector_norm(ar, dim=1).square() if p == 2 else None
             for c in range(0, len(bank), cols):
-                d, i = torch.cdist(ar, bank[c:c + cols], p=p).min(1)
+                b = bank[c:c + cols]
+                if p == 2: blk = (a_sq[:, None] + torch.linalg.vector_norm(b, dim=1).square()[None, :] - 2 * ar @ b.T).clamp_min_(0).sqrt_()
+                else: blk = torch.cdist(ar, b, p=p)
+                d, i = blk.min(1)
                 better = d < best_d[r:r + rows]
                 best_d[r:r + rows] = torch.where(better, d, best_d[r:r + rows])
                 best_i[r:r + rows] = torch.where(better, i + c, best_i[r:r + rows])
@@ -64,6 +68,7 @@ def m_term(div, # a divergence from `get_divergence`
     "$m$: the divergence between normal data and boundary samples, estimated by the critic's bound (0-d)."
     return div.bound(v_real, v_boundary)
 
+@full_precision
 def d_term(x:Tensor, # boundary samples B(z), (N, ...), with gradient
            bank:Tensor, # Q reference samples (G(z_j) or data), (Q, ...)
            p:float=2., q:float=1., # distance ||.||_p^q
@@ -74,6 +79,7 @@ def d_term(x:Tensor, # boundary samples B(z), (N, ...), with gradient
     diff = (x.flatten(1) - bank.flatten(1)[idx])
     return (diff.abs().pow(p).sum(1) + EPS).pow(q / p).mean()
 
+@full_precision
 def s_term(z:Tensor, # latent codes, (N, k)
            x:Tensor, # their samples B(z), (N, ...)
            p:float=2., q:float=1., # distance ||.||_p^q in both spaces
@@ -117,13 +123,13 @@ def boundary_stage(x:Tensor, # normal training data, on the training device
         b = B(z)
         with torch.no_grad(): v_real = critic(draw(x, n))
         with frozen_grads(critic): m = m_term(div, v_real, critic(b))
-        d, s = d_term(b, bank, cfg.p, cfg.q), s_term(z, b, cfg.p, cfg.q)
+        d, s = d_term(b, bank, cfg.p, cfg.q, cfg.chunk_elems), s_term(z, b, cfg.p, cfg.q)
         loss = -m + cfg.lam * d + cfg.mu * s
         opt_b.zero_grad(set_to_none=True); loss.backward(); opt_b.step()
         return dict(critic=loss_c, m=m.detach(), d=d.detach(), s=s.detach(), B=loss.detach())
     meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps2,
                 lam=cfg.lam, mu=cfg.mu, reference=cfg.reference, bank=cfg.bank)
-    return Stage('stage2', cfg.steps2, step, dict(B=B, critic=critic), dict(B=opt_b, critic=opt_c), extra=dict(bank=bank), meta=meta)
+    return Stage('stage2', cfg.steps2, speed_up(step, cfg, x.device, B, critic), dict(B=B, critic=critic), dict(B=opt_b, critic=opt_c), extra=dict(bank=bank), meta=meta)
 
 def train_boundary(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, **kwargs)->tuple:
     "Train stage 2; returns (B, its critic, history). `kwargs` go to `train`."

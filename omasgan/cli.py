@@ -13,7 +13,7 @@ from .gan import PROFILES, NonFiniteError
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'IMAGE_SUFFIXES', 'parse_overrides', 'preview', 'loo', 'rerun', 'fit', 'read_inputs', 'score',
-           'make_parser', 'main']
+           'bench_cmd', 'make_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2995c5c2
 USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError, NonFiniteError)
@@ -167,6 +167,22 @@ def score(args)->Path|None:
     print(f"{sum(len(a) for _, a in inputs)} sample(s) scored; {out}")
     return out
 
+# %% ../nbs/90_cli.ipynb #3a1485fa
+def bench_cmd(args)->Path:
+    "Run the benchmark of `10_bench`; print its tables and write its JSON to `args.out`."
+    from omasgan.bench import bench, bench_markdown, STAGES
+    out = Path(args.out)
+    if out.exists() and not args.overwrite: raise FileExistsError(f"{out} exists: pass --overwrite to replace it, or choose another --out")
+    stages = tuple(s.strip() for s in args.stages.split(',')) if args.stages != 'all' else STAGES
+    qs = tuple(int(q) for q in args.d_qs.split(',')) if args.d_qs else ()
+    overrides = parse_overrides(args.set)
+    if args.compile: overrides['compile'] = True
+    res = bench(args.dataset, args.profile, args.device, args.steps, args.rounds, stages, qs, progress=not args.quiet, **overrides)
+    print(bench_markdown(res))
+    atomic_write(out, json.dumps(res, indent=1))
+    print(f"\nJSON: {out}")
+    return out
+
 # %% ../nbs/90_cli.ipynb #27498f99
 def make_parser()->argparse.ArgumentParser:
     "The `omasgan` argument parser with all sub-commands."
@@ -215,6 +231,18 @@ def make_parser()->argparse.ArgumentParser:
     pv.add_argument('--out', default='runs/preview', help='output folder')
     pv.add_argument('--overwrite', action='store_true', help='replace an existing figure')
     pv.set_defaults(func=preview)
+    bn = sub.add_parser('bench', help="time each stage against the hardware's limit", formatter_class=fmt,
+                        description="Time every stage's training and the scoring against the limit of the hardware (the same network "
+                                    "passes in a bare loop), and the d term's time and memory as the bank grows; print tables, write JSON.")
+    bn.add_argument('--dataset', default='mnist5k', choices=['mnist5k', 'toy2d'], help='data set (embedded ones only)')
+    bn.add_argument('--stages', default='all', help="comma-separated stages to time, e.g. stage1,stage2")
+    bn.add_argument('--steps', type=int, default=50, help='steps per timing')
+    bn.add_argument('--rounds', type=int, default=3, help='alternating rounds of achieved and limit timings; the fastest is kept')
+    bn.add_argument('--d-qs', default='1000,2000,5000,10000,20000,50000', help="bank sizes Q of the d-term table ('' skips it)")
+    bn.add_argument('--compile', action='store_true', help='torch.compile the networks (same as --set compile=True)')
+    _add_model_args(bn)
+    bn.add_argument('--out', default='bench.json', help='JSON output file')
+    bn.set_defaults(func=bench_cmd)
     return p
 
 def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)

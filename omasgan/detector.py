@@ -14,13 +14,13 @@ from torch import nn, Tensor
 from .core import get_device, seed_everything, save_checkpoint, load_checkpoint, CheckpointError
 from .data import Data, Split, to_images, to_points, _carve, _channels_first, IMG_SIZE
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
-from .gan import Config, Stage, train, draw, adam, make_config, train_gan
+from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up
 from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
 # %% auto #0
-__all__ = ['SCORES', 'NATIVE_HW', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'critic_anomaly', 'Standardizer',
-           'OMASGAN', 'knn_scores', 'loo_auroc', 'auroc_markdown']
+__all__ = ['SCORES', 'NATIVE_HW', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'critic_anomaly', 'raw_terms',
+           'Standardizer', 'OMASGAN', 'knn_scores', 'loo_auroc', 'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
 def anomaly_logit(J:nn.Module, x:Tensor)->Tensor:
@@ -48,7 +48,7 @@ def detector_stage(x:Tensor, # normal training data
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         return dict(J=loss.detach())
     meta = dict(data_shape=tuple(x.shape[1:]), z_dim=z_dim, steps=cfg.steps4, gamma=cfg.gamma)
-    return Stage('stage4', cfg.steps4, step, dict(J=J), dict(J=opt), meta=meta)
+    return Stage('stage4', cfg.steps4, speed_up(step, cfg, dev, Gp_ref, B_ref, J), dict(J=J), dict(J=opt), meta=meta)
 
 def train_detector(x:Tensor, Gp:nn.Module, B:nn.Module, C:nn.Module, cfg:Config, **kwargs)->tuple:
     "Train stage 4; returns (J, history). `kwargs` go to `train`."
@@ -67,6 +67,15 @@ def critic_anomaly(critic:nn.Module, x:Tensor, chunk:int=2048)->Tensor:
     out = torch.cat([-critic(x[i:i + chunk]) for i in range(0, len(x), chunk)])
     critic.train(was)
     return out
+
+def raw_terms(nets:dict, # at least D, C and J (critics)
+              bank:Tensor, # G'(z) samples for the density reading
+              x:Tensor, # samples to score, on the nets' device
+              cfg:Config, # p, q and chunk_elems
+             )->dict:
+    "The unstandardised score terms of `x`: $-V$ of D, C and J, and GpNN, the distance to the nearest sample in `bank`."
+    return dict(D=critic_anomaly(nets['D'], x), C=critic_anomaly(nets['C'], x), J=critic_anomaly(nets['J'], x),
+                GpNN=nn_distance(x, bank, cfg.p, cfg.q, cfg.chunk_elems))
 
 class Standardizer:
     "Per-term affine standardisation fitted on normal validation scores only."
@@ -154,9 +163,7 @@ class OMASGAN:
 
     def _raw_terms(self, x:Tensor)->dict:
         "Unstandardised score terms of `x` (on the device)."
-        n = self.nets
-        return dict(D=critic_anomaly(n['D'], x), C=critic_anomaly(n['C'], x), J=critic_anomaly(n['J'], x),
-                    GpNN=nn_distance(x, self.bank, self.cfg.p, self.cfg.q))
+        return raw_terms(self.nets, self.bank, x, self.cfg)
 
     def _combine(self, raw:dict)->dict:
         "All scores, AS included, from the raw terms (standardised with validation statistics)."

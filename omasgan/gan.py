@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_gan.ipynb #cb96d375
 from __future__ import annotations
-import math, os, signal, sys, time, contextlib, dataclasses
+import math, os, signal, sys, time, contextlib, dataclasses, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
@@ -16,7 +16,8 @@ from .divergences import get_divergence
 
 # %% auto #0
 __all__ = ['PROFILES', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'train', 'draw', 'frozen_grads', 'r1_penalty',
-           'critic_update', 'critic_steps', 'adam', 'nets_for', 'gan_stage', 'train_gan']
+           'critic_update', 'critic_steps', 'adam', 'nets_for', 'amp_dtype', 'full_precision', 'speed_up', 'gan_stage',
+           'train_gan']
 
 # %% ../nbs/04_gan.ipynb #1b165166
 @dataclass
@@ -56,13 +57,17 @@ class Config:
     # the loop
     log_every: int = 50           # steps between reading the losses (one host sync) and updating the progress bar
     ckpt_every: int = 200         # steps between checkpoints (when a checkpoint folder is given)
+    # speed (none of these changes what is computed, only how)
+    amp: str = 'auto'             # bf16 autocast of the networks: 'auto' (on CUDA only), 'bf16' or 'off'; losses and distances stay fp32
+    compile: bool = False         # `torch.compile` the networks of every stage (pays a compile time per stage; see `10_bench`)
+    chunk_elems: int = 2**22      # largest block of distances held at once by d and the nearest-neighbour scores: bounds their memory
 
     def __post_init__(self): self.validate()
 
     def validate(self):
         "Check types and ranges; raise one `ValueError` naming every bad field."
         bad = []
-        for k in ('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'steps1', 'steps2', 'steps3', 'steps4'):
+        for k in ('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'chunk_elems', 'steps1', 'steps2', 'steps3', 'steps4'):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: bad.append(f"{k} must be a positive integer, got {v!r}")
         for k in ('alpha', 'beta', 'gamma'):
@@ -75,6 +80,8 @@ class Config:
             v = getattr(self, k)
             if not isinstance(v, (int, float)) or v < 0 or not math.isfinite(v): bad.append(f"{k} must be a number ≥ 0, got {v!r}")
         if not 0 < self.fpr < 1: bad.append(f"fpr must lie strictly between 0 and 1, got {self.fpr!r}")
+        if self.amp not in ('auto', 'bf16', 'off'): bad.append(f"amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
+        if not isinstance(self.compile, bool): bad.append(f"compile must be true or false, got {self.compile!r}")
         if self.reference not in ('generator', 'data'): bad.append(f"reference must be 'generator' or 'data', got {self.reference!r}")
         try: get_divergence(self.divergence)
         except ValueError as e: bad.append(str(e))
@@ -254,9 +261,42 @@ def adam(module:nn.Module, cfg:Config)->torch.optim.Optimizer:
     return torch.optim.Adam(module.parameters(), lr=cfg.lr, betas=tuple(cfg.betas), **({'fused': True} if dev.type == 'cuda' else {}))
 
 def nets_for(x:Tensor, cfg:Config)->tuple:
-    "Fresh (G, D) for training data `x` on its device: MLPs for points, DCGAN nets for images."
+    "Fresh (G, D) for training data `x` on its device: MLPs for points, DCGAN nets for images (channels-last and TF32 on CUDA)."
     g, d = make_nets(x.shape[1:], cfg.z_dim, cfg.width, cfg.sn)
-    return g.to(x.device), d.to(x.device)
+    g, d = g.to(x.device), d.to(x.device)
+    if x.device.type == 'cuda':
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+        if x.ndim == 4: g, d = g.to(memory_format=torch.channels_last), d.to(memory_format=torch.channels_last)
+    return g, d
+
+def amp_dtype(cfg:Config, device)->torch.dtype|None:
+    "The autocast dtype `cfg.amp` gives on `device`: `torch.bfloat16`, or None for full precision."
+    if cfg.amp == 'bf16' or (cfg.amp == 'auto' and torch.device(device).type == 'cuda'): return torch.bfloat16
+    return None
+
+def full_precision(fn:Callable)->Callable:
+    "`fn` run with autocast off and its floating-point tensor arguments in fp32: for losses and distances under bf16 autocast."
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        kind = next((a.device.type for a in [*args, *kwargs.values()] if isinstance(a, Tensor)), 'cpu')
+        f32 = lambda a: a.float() if isinstance(a, Tensor) and a.is_floating_point() else a
+        with torch.autocast(kind, enabled=False): return fn(*map(f32, args), **{k: f32(v) for k, v in kwargs.items()})
+    return run
+
+def speed_up(step:Callable, # one training step
+             cfg:Config, # `amp` and `compile`
+             device, # the training device
+             *modules:nn.Module, # the networks the step runs (compiled in place when `cfg.compile`)
+            )->Callable:
+    "`step` with `cfg`'s speed settings on `device`: `modules` compiled, the step under bf16 autocast when `amp_dtype` says so."
+    if cfg.compile:
+        for m in modules: m.compile()
+    dt = amp_dtype(cfg, device)
+    if dt is None: return step
+    kind = torch.device(device).type
+    def run():
+        with torch.autocast(kind, dtype=dt): return step()
+    return run
 
 def gan_stage(x:Tensor, # normal training data, on the training device
               cfg:Config, # hyper-parameters (divergence, n_critic, gp, batch, lr, steps1)
@@ -272,7 +312,7 @@ def gan_stage(x:Tensor, # normal training data, on the training device
         opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step()
         return dict(D=loss_d, G=loss_g.detach())
     meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps1)
-    return Stage('stage1', cfg.steps1, step, dict(G=G, D=D), dict(G=opt_g, D=opt_d), meta=meta)
+    return Stage('stage1', cfg.steps1, speed_up(step, cfg, x.device, G, D), dict(G=G, D=D), dict(G=opt_g, D=opt_d), meta=meta)
 
 def train_gan(x:Tensor, cfg:Config, G=None, D=None, **kwargs)->tuple:
     "Train stage 1 on normal data `x`; returns (G, D, history). `kwargs` go to `train`."

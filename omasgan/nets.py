@@ -51,7 +51,7 @@ class MLPCritic(nn.Module):
         for _ in range(depth): layers += [_sn(nn.Linear(d, hidden), sn), nn.LeakyReLU(0.2)]; d = hidden
         self.body, self.head = nn.Sequential(*layers), _sn(nn.Linear(d, 1), sn)
     def features(self, x:Tensor)->Tensor: return self.body(x)
-    def forward(self, x:Tensor)->Tensor: return self.head(self.body(x)).squeeze(1)
+    def forward(self, x:Tensor)->Tensor: return self.head(self.body(x)).squeeze(1).float()   # fp32 even under bf16 autocast
 
 # %% ../nbs/02_nets.ipynb #29056135
 class DCGenerator(nn.Module):
@@ -81,7 +81,7 @@ class DCCritic(nn.Module):
         self.body = nn.Sequential(*down(channels, w), *down(w, 2 * w), *down(2 * w, 4 * w), nn.Flatten())
         self.head = _sn(nn.Linear(4 * 4 * 4 * w, 1), sn)
     def features(self, x:Tensor)->Tensor: return self.body(x)
-    def forward(self, x:Tensor)->Tensor: return self.head(self.body(x)).squeeze(1)
+    def forward(self, x:Tensor)->Tensor: return self.head(self.body(x)).squeeze(1).float()   # fp32 even under bf16 autocast
 
 # %% ../nbs/02_nets.ipynb #abf29cfe
 def shares_parameters(a:nn.Module, b:nn.Module)->bool:
@@ -89,15 +89,22 @@ def shares_parameters(a:nn.Module, b:nn.Module)->bool:
     ptrs = lambda m: {t.untyped_storage().data_ptr() for t in [*m.parameters(), *m.buffers()]}
     return bool(ptrs(a) & ptrs(b))
 
+def _copy(m:nn.Module)->nn.Module:
+    "`copy.deepcopy(m)` without `m`'s compiled forward (which would still run `m`'s own weights)."
+    c = copy.deepcopy(m)
+    for sub in c.modules():
+        if getattr(sub, '_compiled_call_impl', None) is not None: sub._compiled_call_impl = None
+    return c
+
 def frozen_copy(m:nn.Module)->nn.Module:
     "An independent copy of `m` in eval mode with gradients off (a network a later stage reads but never trains)."
-    m = copy.deepcopy(m).eval()
+    m = _copy(m).eval()
     for p in m.parameters(): p.requires_grad_(False)
     return m
 
 def trainable_copy(m:nn.Module)->nn.Module:
     "An independent copy of `m` in train mode with gradients on (a network a later stage starts from)."
-    m = copy.deepcopy(m).train()
+    m = _copy(m).train()
     for p in m.parameters(): p.requires_grad_(True)
     return m
 

@@ -8,7 +8,7 @@ import torch
 from torch import nn, Tensor
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
-from .gan import Config, Stage, train, draw, adam, frozen_grads, r1_penalty
+from .gan import Config, Stage, train, draw, adam, frozen_grads, r1_penalty, speed_up
 
 # %% auto #0
 __all__ = ['mixture_critic_loss', 'retrain_stage', 'train_retrain']
@@ -51,7 +51,7 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
             opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step()
         return dict(C=loss_c.detach(), Gp=loss_g.detach())
     meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps3, alpha=a, beta=b)
-    return Stage('stage3', cfg.steps3, step, dict(Gp=Gp, C=C), dict(Gp=opt_g, C=opt_c), meta=meta)
+    return Stage('stage3', cfg.steps3, speed_up(step, cfg, x.device, G_ref, B_ref, Gp, C), dict(Gp=Gp, C=C), dict(Gp=opt_g, C=opt_c), meta=meta)
 
 def train_retrain(x:Tensor, G:nn.Module, D:nn.Module, B:nn.Module, cfg:Config, **kwargs)->tuple:
     "Train stage 3; returns (G', C, history). `kwargs` go to `train`."
