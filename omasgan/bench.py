@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_bench.ipynb #43164d8c
 from __future__ import annotations
-import json, os, platform, threading, time
+import contextlib, ctypes, json, os, platform, time
 from pathlib import Path
 import torch
 from torch import nn, Tensor
@@ -17,8 +17,8 @@ from .retrain import retrain_stage
 from .detector import detector_stage, raw_terms
 
 # %% auto #0
-__all__ = ['STAGES', 'sync', 'seconds_per_call', 'PeakMemory', 'limit_step', 'stage_for', 'bench_stage', 'bench_scoring',
-           'd_term_cost', 'bench', 'bench_markdown']
+__all__ = ['STAGES', 'SMALL_CHUNK', 'sync', 'seconds_per_call', 'large_blocks_released', 'PeakMemory', 'limit_step', 'stage_for',
+           'stage_speed', 'stage_memory', 'scoring_speed', 'd_term_cost', 'bench', 'bench_markdown']
 
 # %% ../nbs/10_bench.ipynb #b50a4392
 def sync(device):
@@ -43,25 +43,50 @@ def _rss()->int:
         with open('/proc/self/statm') as f: return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
     except (OSError, ValueError, IndexError): return 0
 
+def _hwm()->int|None:
+    "The kernel's high-water mark of this process's resident set in bytes (Linux), or None."
+    try:
+        with open('/proc/self/status') as f: return next(int(l.split()[1]) * 1024 for l in f if l.startswith('VmHWM'))
+    except (OSError, ValueError, StopIteration): return None
+
+def _reset_hwm()->bool:
+    "Reset the high-water mark to the current resident set; False where the kernel does not allow it."
+    try:
+        with open('/proc/self/clear_refs', 'w') as f: f.write('5')
+        return True
+    except OSError: return False
+
+def _libc(fn:str, *args):
+    try: getattr(ctypes.CDLL('libc.so.6'), fn)(*args)
+    except (OSError, AttributeError): pass                        # not glibc: RSS readings may then miss reused blocks
+_mallopt = lambda param, value: _libc('mallopt', param, value)
+
+@contextlib.contextmanager
+def large_blocks_released():
+    "Within the block glibc maps every allocation of 128 KiB or more separately and unmaps it when freed, so RSS follows live tensors."
+    _mallopt(-3, 128 * 1024)                                      # M_MMAP_THRESHOLD (fixed: glibc stops raising it)
+    try: yield
+    finally: _mallopt(-3, 32 * 2**20); _mallopt(-1, 64 * 2**20)   # back to the largest values glibc would pick itself (M_TRIM_THRESHOLD = -1)
+
 class PeakMemory:
-    "Context manager: `peak_mib`, the peak memory within the block above the level at its start (CUDA allocator, or sampled RSS on the CPU)."
+    "Context manager: `peak_mib`, the peak memory within the block above the level at its start (CUDA allocator, or the resident set's high-water mark on the CPU)."
     def __init__(self, device): self.device, self.peak_mib = torch.device(device), 0.
     def __enter__(self):
         if self.device.type == 'cuda':
             sync(self.device); torch.cuda.reset_peak_memory_stats(self.device); self.base = torch.cuda.memory_allocated(self.device)
         else:
-            self.base = self.top = _rss(); self.done = threading.Event()
-            def watch():
-                while not self.done.wait(0.001): self.top = max(self.top, _rss())
-            self.watcher = threading.Thread(target=watch, daemon=True); self.watcher.start()
+            _libc('malloc_trim', 0)
+            self.hwm = _reset_hwm()
+            self.base = _rss()
         return self
     def __exit__(self, *exc):
         if self.device.type == 'cuda': sync(self.device); top = torch.cuda.max_memory_allocated(self.device)
-        else: self.done.set(); self.watcher.join(); top = max(self.top, _rss())
+        else: top = max(_hwm() or 0, _rss()) if self.hwm else _rss()     # without a resettable mark: the level at the end only
         self.peak_mib = max(0, top - self.base) / 2**20
 
 # %% ../nbs/10_bench.ipynb #303ae0e4
 STAGES = ('stage1', 'stage2', 'stage3', 'stage4')
+SMALL_CHUNK = 2**18    # a second, small memory bound for the d-term table (1 MiB of fp32 distances)
 
 def _critic_update(c:nn.Module, opt, pos:list, neg:list, cfg:Config, real:Tensor):
     "Bare critic update: means of the critic's outputs on positive and negative batches, R1 when `cfg.gp`."
@@ -147,20 +172,30 @@ def _fastest(fns:dict, n:int, rounds:int, device)->dict:
         for k, fn in fns.items(): best[k] = min(best[k], seconds_per_call(fn, n, device, warmup=2 if r == 0 else 0))
     return best
 
-def bench_stage(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, steps:int=50, rounds:int=3)->dict:
-    "Achieved and limit speed of stage `name` (see the top of this page), and its peak memory."
+def stage_speed(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, steps:int=50, rounds:int=3)->dict:
+    "Achieved and limit speed of stage `name` (see the top of this page)."
     st, lim = stage_for(name, x, G, D, cfg), limit_step(name, x, G, D, cfg)
     st.steps = steps
     loop = lambda: train(st, log_every=min(cfg.log_every, steps), progress=False)
-    with PeakMemory(x.device) as pm: t = _fastest(dict(achieved=loop, limit=lambda: [lim() for _ in range(steps)]), 1, rounds, x.device)
+    t = _fastest(dict(achieved=loop, limit=lambda: [lim() for _ in range(steps)]), 1, rounds, x.device)
     per = cfg.batch * (1 if name == 'stage4' else cfg.n_critic)
     return dict(stage=name, steps_per_s=steps / t['achieved'], images_per_s=per * steps / t['achieved'],
-                limit_images_per_s=per * steps / t['limit'], ratio=t['limit'] / t['achieved'], peak_mib=pm.peak_mib)
+                limit_images_per_s=per * steps / t['limit'], ratio=t['limit'] / t['achieved'])
 
-def bench_scoring(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, rounds:int=3)->dict:
-    "Scoring speed: `raw_terms` on `x` against bare critic forwards and a bare `cdist` to the bank."
+def stage_memory(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, steps:int=3)->float:
+    "Peak memory (MiB) of a fresh stage `name` over its first `steps` steps (optimiser state included), above the level before."
+    with PeakMemory(x.device) as pm:
+        st = stage_for(name, x, G, D, cfg); st.steps = steps
+        train(st, log_every=steps, progress=False)
+    return pm.peak_mib
+
+def scoring_speed(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, rounds:int=3, memory:bool=False)->dict:
+    "Scoring speed: `raw_terms` on `x` against bare critic forwards and a bare `cdist` to the bank; with `memory`, the peak memory of one `raw_terms` instead."
     nets = dict(D=frozen_copy(D), C=frozen_copy(D), J=frozen_copy(D))
     bank = generate(G, cfg.score_bank)
+    if memory:
+        with PeakMemory(x.device) as pm: raw_terms(nets, bank, x, cfg)
+        return dict(peak_mib=pm.peak_mib)
     flat = bank.flatten(1)
     @torch.no_grad()
     def bare():
@@ -168,27 +203,28 @@ def bench_scoring(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, rounds:int=3)-
             c = x[i:i + 2048]
             for m in nets.values(): m(c)
             torch.cdist(c.flatten(1), flat).min(1)
-    with PeakMemory(x.device) as pm: t = _fastest(dict(achieved=lambda: raw_terms(nets, bank, x, cfg), limit=bare), 1, rounds, x.device)
-    return dict(stage='scoring', images_per_s=len(x) / t['achieved'], limit_images_per_s=len(x) / t['limit'],
-                ratio=t['limit'] / t['achieved'], peak_mib=pm.peak_mib)
+    t = _fastest(dict(achieved=lambda: raw_terms(nets, bank, x, cfg), limit=bare), 1, rounds, x.device)
+    return dict(stage='scoring', images_per_s=len(x) / t['achieved'], limit_images_per_s=len(x) / t['limit'], ratio=t['limit'] / t['achieved'])
 
 def d_term_cost(device, # where to measure
                 qs:tuple=(1_000, 2_000, 5_000, 10_000, 20_000, 50_000), # bank sizes Q
                 n:int=64, dim:int=1024, # N queries of `dim` features (32×32 grey images)
                 chunk_elems:int=2**22, # the memory bound under test (`Config.chunk_elems`)
                 reps:int=3, # timed calls per Q
+                memory:bool=False, # measure peak memory (above the bank itself) instead of time
                )->list:
-    "Time and peak memory (above the bank itself) of one `d_term` forward and backward for each bank size Q."
-    dev, rows = torch.device(device), []
+    "Milliseconds, or peak MiB, of one `d_term` forward and backward for each bank size Q."
+    dev, out = torch.device(device), []
     for q in qs:
         bank = torch.randn(q, dim, device=dev)
         x = torch.randn(n, dim, device=dev, requires_grad=True)
         fn = lambda: d_term(x, bank, 2., 1., chunk_elems).backward()
-        fn()
-        with PeakMemory(dev) as pm: s = seconds_per_call(fn, reps, dev, warmup=0)
-        rows.append(dict(Q=q, ms=1e3 * s, peak_mib=pm.peak_mib, bank_mib=q * dim * 4 / 2**20, full_matrix_mib=n * q * 4 / 2**20))
+        if memory:
+            with PeakMemory(dev) as pm: fn()
+            out.append(pm.peak_mib)
+        else: out.append(1e3 * seconds_per_call(fn, reps, dev, warmup=1))
         del bank, x
-    return rows
+    return out
 
 # %% ../nbs/10_bench.ipynb #4edc2f27
 def bench(dataset:str='mnist5k', # data set whose normal training images the stages train on
@@ -215,10 +251,17 @@ def bench(dataset:str='mnist5k', # data set whose normal training images the sta
     G, D = nets_for(x, cfg)
     say = (lambda r: print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}), file=__import__('sys').stderr)) if progress else (lambda r: None)
     rows = []
-    for name in stages:
-        rows.append(bench_stage(name, x, G, D, cfg, steps, rounds)); say(rows[-1])
-    scoring = bench_scoring(x, G, D, cfg, rounds); say(scoring)
-    d_rows = d_term_cost(dev, d_qs, chunk_elems=cfg.chunk_elems) if d_qs else []
+    for name in stages:                                           # timings first ...
+        rows.append(stage_speed(name, x, G, D, cfg, steps, rounds)); say(rows[-1])
+    scoring = scoring_speed(x, G, D, cfg, rounds); say(scoring)
+    bounds = (cfg.chunk_elems, SMALL_CHUNK)
+    d_ms = [d_term_cost(dev, d_qs, chunk_elems=b) for b in bounds] if d_qs else [[], []]
+    with large_blocks_released() if dev.type == 'cpu' else contextlib.nullcontext():   # ... then memory, in separate short runs
+        for r in rows: r['peak_mib'] = stage_memory(r['stage'], x, G, D, cfg); say(r)
+        scoring.update(scoring_speed(x, G, D, cfg, memory=True)); say(scoring)
+        d_mib = [d_term_cost(dev, d_qs, chunk_elems=b, memory=True) for b in bounds] if d_qs else [[], []]
+    d_rows = [dict(Q=q, ms=d_ms[0][i], peak_mib=d_mib[0][i], ms_small=d_ms[1][i], peak_mib_small=d_mib[1][i],
+                   bank_mib=q * 1024 * 4 / 2**20, full_matrix_mib=64 * q * 4 / 2**20) for i, q in enumerate(d_qs)]
     for r in d_rows: say(r)
     return dict(format='omasgan-bench-1', machine=_machine(dev), device=str(dev), torch=torch.__version__, dataset=dataset,
                 profile=profile, train_images=len(x), batch=cfg.batch, n_critic=cfg.n_critic, amp=cfg.amp, compile=cfg.compile,
@@ -235,7 +278,11 @@ def bench_markdown(res:dict)->str:
     t.append(f"| scoring | | {s['images_per_s']:,.0f} (scored) | {s['limit_images_per_s']:,.0f} | {s['ratio']:.2f} | {s['peak_mib']:.0f} |")
     out = head + '\n'.join(t)
     if res['d_term']:
-        d = ["| Q | d forward + backward (ms) | peak memory (MiB) | the bank itself (MiB) | a full N × Q matrix (MiB) |", "|---|---|---|---|---|"]
-        d += [f"| {r['Q']:,} | {r['ms']:.1f} | {r['peak_mib']:.1f} | {r['bank_mib']:.0f} | {r['full_matrix_mib']:.1f} |" for r in res['d_term']]
-        out += f"\n\nThe d term for N = 64 queries of 1,024 features, `chunk_elems` = {res['chunk_elems']:,}:\n\n" + '\n'.join(d)
+        big, small = f"{res['chunk_elems']:,}", f"{SMALL_CHUNK:,}"
+        d = [f"| Q | ms, bound {big} | peak MiB, bound {big} | ms, bound {small} | peak MiB, bound {small} | the bank itself (MiB) | a full N × Q matrix (MiB) |",
+             "|---|---|---|---|---|---|---|"]
+        d += [f"| {r['Q']:,} | {r['ms']:.1f} | {r['peak_mib']:.1f} | {r['ms_small']:.1f} | {r['peak_mib_small']:.1f} "
+              f"| {r['bank_mib']:.0f} | {r['full_matrix_mib']:.1f} |" for r in res['d_term']]
+        out += ("\n\nThe d term (forward and backward) for N = 64 queries of 1,024 features against a bank of Q, under two memory bounds "
+                "`chunk_elems` (peak memory above the bank itself):\n\n" + '\n'.join(d))
     return out

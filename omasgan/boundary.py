@@ -48,7 +48,9 @@ def nearest_index(a:Tensor, # queries (N, ...)
             a_sq = torch.linalg.vector_norm(ar, dim=1).square() if p == 2 else None
             for c in range(0, len(bank), cols):
                 b = bank[c:c + cols]
-                if p == 2: blk = (a_sq[:, None] + torch.linalg.vector_norm(b, dim=1).square()[None, :] - 2 * ar @ b.T).clamp_min_(0).sqrt_()
+                if p == 2:                                                    # one block-sized tensor, updated in place
+                    blk = torch.addmm(torch.linalg.vector_norm(b, dim=1).square()[None, :], ar, b.T, alpha=-2)
+                    blk = blk.add_(a_sq[:, None]).clamp_min_(0).sqrt_()
                 else: blk = torch.cdist(ar, b, p=p)
                 d, i = blk.min(1)
                 better = d < best_d[r:r + rows]

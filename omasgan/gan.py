@@ -34,9 +34,9 @@ class Config:
     batch: int = 64               # batch size of every stage
     lr: float = 2e-4              # Adam learning rate
     betas: tuple = (0., 0.999)    # Adam betas
-    steps1: int = 1200            # stage-1 steps
+    steps1: int = 600             # stage-1 steps
     # stage 2: the boundary generator B
-    steps2: int = 300             # stage-2 steps
+    steps2: int = 200             # stage-2 steps
     lam: float = 20.              # weight λ of the distance term d
     mu: float = 1000.             # weight μ of the dispersion term s (see the stage-2 page for this choice)
     p: float = 2.                 # norm of the distances
@@ -44,11 +44,11 @@ class Config:
     reference: str = 'generator'  # d measured against 'generator' samples G(z_j) or real 'data'
     bank: int = 2048              # Q, the number of reference samples of d
     # stage 3: G' and C
-    steps3: int = 400             # stage-3 steps
+    steps3: int = 200             # stage-3 steps
     alpha: float = 0.7            # weight of real data among C's positives (1 - α: G(z))
     beta: float = 0.7             # weight of G'(z) among C's negatives (1 - β: B(z))
     # stage 4: J
-    steps4: int = 300             # stage-4 steps
+    steps4: int = 160             # stage-4 steps
     gamma: float = 0.6            # weight of real data among J's normal side (1 - γ: G'(z))
     # the score
     lam_as: float = 1.            # weight of the f_D term in AS
