@@ -166,6 +166,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'omasgan.gan.nets_for': ('gan.html#nets_for', 'omasgan/gan.py'),
                              'omasgan.gan.r1_penalty': ('gan.html#r1_penalty', 'omasgan/gan.py'),
                              'omasgan.gan.speed_up': ('gan.html#speed_up', 'omasgan/gan.py'),
+                             'omasgan.gan.to_device': ('gan.html#to_device', 'omasgan/gan.py'),
                              'omasgan.gan.train': ('gan.html#train', 'omasgan/gan.py'),
                              'omasgan.gan.train_gan': ('gan.html#train_gan', 'omasgan/gan.py')},
             'omasgan.loo': { 'omasgan.loo.Settings': ('loo.html#settings', 'omasgan/loo.py'),

@@ -14,7 +14,7 @@ from torch import nn, Tensor
 from .core import get_device, seed_everything, save_checkpoint, load_checkpoint, CheckpointError
 from .data import Data, Split, to_images, to_points, _carve, _channels_first, IMG_SIZE
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
-from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up
+from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up, to_device
 from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
@@ -146,7 +146,7 @@ class OMASGAN:
         self.kind = 'points' if x.ndim == 2 else 'images'
         self.cfg = make_config(self.profile, self.kind, **self.overrides)
         self.sample_shape = tuple(x.shape[1:])
-        x = x.to(self.device)
+        x = to_device(x, self.device)
         kw = dict(ckpt_dir=ckpt_dir, progress=self.progress)
         t0 = time.time()
         G, D, h1 = train_gan(x, self.cfg, **kw)

@@ -16,8 +16,8 @@ from .divergences import get_divergence
 
 # %% auto #0
 __all__ = ['PROFILES', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'train', 'draw', 'frozen_grads', 'r1_penalty',
-           'critic_update', 'critic_steps', 'adam', 'nets_for', 'amp_dtype', 'full_precision', 'speed_up', 'gan_stage',
-           'train_gan']
+           'critic_update', 'critic_steps', 'adam', 'nets_for', 'to_device', 'amp_dtype', 'full_precision', 'speed_up',
+           'gan_stage', 'train_gan']
 
 # %% ../nbs/04_gan.ipynb #1b165166
 @dataclass
@@ -268,6 +268,11 @@ def nets_for(x:Tensor, cfg:Config)->tuple:
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
         if x.ndim == 4: g, d = g.to(memory_format=torch.channels_last), d.to(memory_format=torch.channels_last)
     return g, d
+
+def to_device(x:Tensor, device)->Tensor:
+    "Training data `x` as one tensor on `device` (channels-last images on CUDA, like the networks of `nets_for`)."
+    x = x.to(device)
+    return x.contiguous(memory_format=torch.channels_last) if x.device.type == 'cuda' and x.ndim == 4 else x
 
 def amp_dtype(cfg:Config, device)->torch.dtype|None:
     "The autocast dtype `cfg.amp` gives on `device`: `torch.bfloat16`, or None for full precision."
