@@ -99,20 +99,21 @@ def rerun(args)->int:
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
 
 def fit(args)->Path:
-    "Fit one OMASGAN detector on the normal data of one split; save `model.pt` and `model.json` in `args.out`."
-    from omasgan.detector import OMASGAN, NATIVE_HW
-    from omasgan.loo import experiment_split, experiment_classes
+    "Fit one detector on the normal data of one split; save `model.pt` and `model.json` in `args.out`."
+    from omasgan.detector import NATIVE_HW
+    from omasgan.loo import experiment_split, experiment_classes, METHODS
     out = Path(args.out)
     if (out/'model.pt').exists() and not args.overwrite:
         raise FileExistsError(f"{out/'model.pt'} exists: pass --overwrite to replace it, or choose another --out")
     overrides = parse_overrides(args.set)
-    det = OMASGAN(args.profile, seed=args.seed, device=args.device, progress=not args.quiet, **overrides)   # checks settings first
+    if args.method not in METHODS: raise ValueError(f"unknown method {args.method!r}: choose one of {', '.join(METHODS)}")
+    det = METHODS[args.method](args.profile, seed=args.seed, device=args.device, progress=not args.quiet, **overrides)   # checks settings first
     data = None if args.dataset == 'toy2d' else load_data(args.dataset, args.data_root, args.download)
     cls = experiment_classes(args.dataset, data, 'all' if args.dataset == 'toy2d' else [args.abnormal_class])[0]
     split = experiment_split(args.dataset, data, cls, args.protocol, args.seed)
     det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset))
     det.save(out/'model.pt')
-    info = dict(dataset=args.dataset, protocol=split.protocol, abnormal_class=cls, seed=args.seed, profile=args.profile,
+    info = dict(method=args.method, dataset=args.dataset, protocol=split.protocol, abnormal_class=cls, seed=args.seed, profile=args.profile,
                 overrides=overrides, sample_shape=list(det.sample_shape), threshold=det.threshold, fpr=det.cfg.fpr,
                 train=len(split.train), val=len(split.val), fit_seconds=round(det.fit_seconds, 1))
     atomic_write(out/'model.json', json.dumps(info, indent=1))
@@ -148,14 +149,14 @@ def read_inputs(paths:list, # image files, .npy files, or folders of them
 
 def score(args)->Path|None:
     "Score files with a saved detector; write `file,index,score,anomaly` as CSV to `args.out` (or stdout for '-')."
-    from omasgan.detector import OMASGAN
+    from omasgan.detector import Detector
     m = Path(args.model)
     if not m.exists(): raise FileNotFoundError(f"model {m} does not exist: pass the --out folder of 'omasgan fit' (or its model.pt)")
     mfile = m/'model.pt' if m.is_dir() else m
     if not mfile.exists(): raise FileNotFoundError(f"{mfile} does not exist: pass the --out folder of 'omasgan fit'")
     if args.out != '-' and Path(args.out).exists() and not args.overwrite:
         raise FileExistsError(f"{args.out} exists: pass --overwrite to replace it, or choose another --out")
-    det = OMASGAN.load(mfile, device=args.device)
+    det = Detector.load(mfile, device=args.device)
     inputs = read_inputs(args.files, det.sample_shape[0] if det.kind == 'images' else None)
     buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n'); w.writerow(['file', 'index', 'score', 'anomaly'])
     for name, a in inputs:
@@ -190,13 +191,13 @@ def make_parser()->argparse.ArgumentParser:
     p = _Parser(prog='omasgan', description='OMASGAN anomaly detection: training, leave-one-out experiments, scoring.', formatter_class=fmt)
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
     sub.required = True
-    from omasgan.loo import METHODS
+    from omasgan.loo import METHODS, Settings
     lo = sub.add_parser('loo', help='leave-one-out experiments (the main job)', formatter_class=fmt,
                         description='Leave-one-out experiments: for each abnormal class, seed and method, fit on normal data and score the test split. Resumable.')
     _add_data_args(lo)
     lo.add_argument('--classes', default='all', help="abnormal classes: 'all' or comma-separated, e.g. 0,3,7")
     lo.add_argument('--seeds', default='0', help='seeds, comma-separated')
-    lo.add_argument('--methods', default=','.join(METHODS), help=f"detectors, comma-separated, from: {', '.join(METHODS)}")
+    lo.add_argument('--methods', default=','.join(Settings().methods), help=f"detectors, comma-separated, from: {', '.join(METHODS)}")
     lo.add_argument('--out', default='runs/loo', help='run folder (rerunning resumes it)')
     _add_model_args(lo)
     lo.set_defaults(func=loo)
@@ -208,9 +209,10 @@ def make_parser()->argparse.ArgumentParser:
     rr.add_argument('--quiet', action='store_true', help='no progress bars')
     rr.add_argument('--overwrite', action='store_true', help='replace existing results in --out')
     rr.set_defaults(func=rerun)
-    ft = sub.add_parser('fit', help='fit one OMASGAN detector and save it', formatter_class=fmt,
-                        description='Fit one OMASGAN detector on the normal training data of one split and save it.')
+    ft = sub.add_parser('fit', help='fit one detector and save it', formatter_class=fmt,
+                        description='Fit one detector (OMASGAN or a baseline) on the normal training data of one split and save it.')
     _add_data_args(ft)
+    ft.add_argument('--method', default='omasgan', help=f"the detector, one of: {', '.join(METHODS)}")
     ft.add_argument('--abnormal-class', type=int, default=0, help='class left out (its images are not trained on)')
     ft.add_argument('--seed', type=int, default=0, help='seed of the split and the training')
     ft.add_argument('--out', default='runs/model', help='folder for model.pt and model.json')

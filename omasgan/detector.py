@@ -19,8 +19,8 @@ from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
 # %% auto #0
-__all__ = ['SCORES', 'NATIVE_HW', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'critic_anomaly', 'raw_terms',
-           'Standardizer', 'OMASGAN', 'knn_scores', 'loo_auroc', 'auroc_markdown']
+__all__ = ['SCORES', 'NATIVE_HW', 'DETECTORS', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'critic_anomaly',
+           'raw_terms', 'Standardizer', 'Detector', 'OMASGAN', 'knn_scores', 'loo_auroc', 'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
 def anomaly_logit(J:nn.Module, x:Tensor)->Tensor:
@@ -90,22 +90,55 @@ class Standardizer:
         m, s = self.stats[k]
         return (v - m) / s
 
-# %% ../nbs/07_detector.ipynb #138e99a7
-class OMASGAN:
-    "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
-    def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
+# %% ../nbs/07_detector.ipynb #5a1e0c01
+DETECTORS = {}   # class name → class: every `Detector` subclass, for `Detector.load`
+
+class Detector:
+    "Base of every anomaly detector: input handling, `fit`, validation-fitted threshold, `decision_function`, `predict`, `save`/`load`."
+    label = None            # the method's name in results tables (default: the class name)
+    main = 'score'          # the score `decision_function` returns by default
+    buffers = ()            # names of tensor attributes saved with the networks (e.g. a sample bank)
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw); DETECTORS[cls.__name__] = cls
+
+    def __init__(self, profile:str='quick', # a key of `PROFILES`: sets the budget and the network sizes
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic
-                 fd:str='both', # f_D reading(s) in AS: 'critic', 'density' or 'both'
                  val_frac:float=0.1, # validation share carved from `X` when no validation data is given
                  progress:bool=True, # progress bars while fitting
-                 **overrides, # any `Config` field, e.g. steps1=2000, lam=10.
+                 **overrides, # settings of the method's configuration (see `make_config`)
                 ):
-        if fd not in ('critic', 'density', 'both'): raise ValueError(f"fd must be 'critic', 'density' or 'both', got {fd!r}")
-        make_config(profile, **overrides)          # validate now, not after loading the data
-        self.profile, self.seed, self.fd, self.val_frac, self.progress, self.overrides = profile, seed, fd, val_frac, progress, overrides
+        self.make_config(profile, 'images', **overrides)          # validate now, not after loading the data
+        self.profile, self.seed, self.val_frac, self.progress, self.overrides = profile, seed, val_frac, progress, overrides
         self.device = get_device(device)
         self.fitted = False
+
+    # ---- what a method defines --------------------------------------------------------------
+    @classmethod
+    def make_config(cls, profile:str, kind:str, **overrides):
+        "The method's configuration for `profile` and data `kind` ('images' or 'points')."
+        raise NotImplementedError
+    @classmethod
+    def setting_names(cls)->set:
+        "The names `overrides` may use."
+        return {f.name for f in dataclasses.fields(cls.make_config('tiny', 'images'))}
+    def _train(self, x:Tensor, ckpt_dir)->None:
+        "Train on normal data `x` (on the device); set `self.nets`, `self.history` and the `buffers`."
+        raise NotImplementedError
+    def _build(self)->dict:
+        "Fresh networks with the shapes of `self.cfg` and `self.sample_shape` (what `load` fills)."
+        raise NotImplementedError
+    def _raw_terms(self, x:Tensor)->dict:
+        "Score terms of `x` (on the device), each a tensor of N scores, higher = more anomalous."
+        raise NotImplementedError
+    def _combine(self, raw:dict)->dict:
+        "All scores from the raw terms; `self.std` holds their validation statistics."
+        return raw
+    def samples(self, n:int=64)->dict:
+        "Name → `n` generated samples, for the figures of a job (none by default)."
+        return {}
+    def _init_kw(self)->dict: return {}
 
     # ---- input handling -------------------------------------------------------------------
     def _prepare(self, X, fitting:bool=False)->Tensor:
@@ -128,10 +161,10 @@ class OMASGAN:
     # ---- training ---------------------------------------------------------------------------
     def fit(self, X, # normal training data (see above), or a `Split`
             X_val=None, # normal validation data; default: a seeded `val_frac` of `X`
-            ckpt_dir:str|Path|None=None, # checkpoint folder: each stage saves there and resumes from it
+            ckpt_dir:str|Path|None=None, # checkpoint folder: each training stage saves there and resumes from it
             input_hw:tuple|None=None, # size of the raw images `X` stands for, e.g. (28, 28) for MNIST padded to 32x32; default: `X`'s own
-           )->OMASGAN:
-        "Train the four stages on normal data `X`, then fit the score standardisation and threshold on validation data."
+           ):
+        "Train on normal data `X`, then fit the score standardisation and threshold on normal validation data."
         seed_everything(self.seed)
         if isinstance(X, Split):
             if X_val is None: X_val = X.val
@@ -144,22 +177,127 @@ class OMASGAN:
         if input_hw is not None and x.ndim == 4: self.input_hw = tuple(input_hw)
         if x_val.shape[1:] != x.shape[1:]: raise ValueError(f"validation samples have shape {tuple(x_val.shape[1:])}, training samples {tuple(x.shape[1:])}")
         self.kind = 'points' if x.ndim == 2 else 'images'
-        self.cfg = make_config(self.profile, self.kind, **self.overrides)
+        self.cfg = self.make_config(self.profile, self.kind, **self.overrides)
         self.sample_shape = tuple(x.shape[1:])
-        x = to_device(x, self.device)
-        kw = dict(ckpt_dir=ckpt_dir, progress=self.progress)
         t0 = time.time()
-        G, D, h1 = train_gan(x, self.cfg, **kw)
-        B, _, h2 = train_boundary(x, G, D, self.cfg, **kw)
-        Gp, C, h3 = train_retrain(x, G, D, B, self.cfg, **kw)
-        J, h4 = train_detector(x, Gp, B, C, self.cfg, **kw)
-        self.nets = dict(G=G.eval(), D=D.eval(), B=B.eval(), Gp=Gp.eval(), C=C.eval(), J=J.eval())
-        self.history = dict(stage1=h1, stage2=h2, stage3=h3, stage4=h4)
-        self.bank = generate(Gp, self.cfg.score_bank)
+        self._train(to_device(x, self.device), ckpt_dir)
+        for m in self.nets.values(): m.eval()
         self.fit_seconds = time.time() - t0
         self._fit_scores(x_val.to(self.device))
         self.fitted = True
         return self
+
+    def _fit_scores(self, x_val:Tensor):
+        "Standardisation statistics and the `predict` threshold, from normal validation data only."
+        raw = self._raw_terms(x_val)
+        self.std = Standardizer().fit(raw)
+        self.val_scores = {k: v.cpu() for k, v in self._combine(raw).items()}
+        self.threshold = torch.quantile(self.val_scores[self.main].double(), 1 - self.cfg.fpr).item()
+
+    # ---- scoring ----------------------------------------------------------------------------
+    def _check(self):
+        if not self.fitted: raise RuntimeError(f"this {type(self).__name__} is not fitted yet: call fit(X) first")
+
+    def score_terms(self, X)->dict:
+        "Every score of `X` as NumPy arrays (the main one and its parts); higher = more anomalous."
+        self._check()
+        x = self._prepare(X)
+        if tuple(x.shape[1:]) != self.sample_shape:
+            raise ValueError(f"samples have shape {tuple(x.shape[1:])} after preprocessing, but the detector was fitted on {self.sample_shape}")
+        with torch.no_grad(): raw = self._raw_terms(x.to(self.device))
+        return {k: v.double().cpu().numpy() for k, v in self._combine(raw).items()}
+
+    def decision_function(self, X, # samples to score
+                          score:str|None=None, # a name of `score_terms`; default: the main score
+                         )->np.ndarray:
+        "Anomaly scores of `X` (higher = more anomalous)."
+        terms = self.score_terms(X)
+        if score is not None and score not in terms: raise ValueError(f"unknown score {score!r}: choose one of {', '.join(terms)}")
+        return terms[score or self.main]
+
+    def predict(self, X)->np.ndarray:
+        "1 for anomalies, 0 for normal: the main score above the threshold that flags `fpr` of the normal validation data."
+        return (self.decision_function(X) > self.threshold).astype(np.int64)
+
+    # ---- persistence ------------------------------------------------------------------------
+    def save(self, path:str|Path)->Path:
+        "Save the fitted detector to `path` (atomically; loadable with `weights_only=True`)."
+        self._check()
+        state = dict(format='omasgan-detector-1', method=type(self).__name__, profile=self.profile, seed=self.seed,
+                     init=self._init_kw(), overrides=dict(self.overrides),
+                     config={k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.cfg).items()},
+                     kind=self.kind, sample_shape=list(self.sample_shape), value_range=list(getattr(self, 'value_range', (0., 1.))),
+                     input_hw=list(getattr(self, 'input_hw', None) or []),
+                     nets={k: m.state_dict() for k, m in self.nets.items()}, buffers={k: getattr(self, k).cpu() for k in self.buffers},
+                     std=self.std.stats, threshold=self.threshold, fit_seconds=self.fit_seconds)
+        return save_checkpoint(path, state)
+
+    @classmethod
+    def load(cls, path:str|Path, # a file written by `save`
+             device:str|None=None, # where to put the networks
+            ):
+        "Load a detector saved by `save` (`Detector.load` reads any method's file)."
+        st = load_checkpoint(path)
+        if st.get('format') != 'omasgan-detector-1': raise CheckpointError(f"{path} is not an omasgan detector file")
+        name = st.get('method', 'OMASGAN')
+        if cls is Detector: cls = DETECTORS.get(name, cls)
+        if name != cls.__name__: raise CheckpointError(f"{path} holds a {name} detector, not a {cls.__name__}: load it with Detector.load")
+        init = st.get('init', {'fd': st['fd']} if 'fd' in st else {})
+        det = cls(st['profile'], st['seed'], device, progress=False, **init, **st['overrides'])
+        det.cfg = type(det.make_config('tiny', st['kind']))(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in st['config'].items()})
+        det.kind, det.sample_shape = st['kind'], tuple(st['sample_shape'])
+        det.value_range = tuple(st['value_range'])
+        det.input_hw = tuple(st.get('input_hw') or ()) or None
+        nets = det._build()
+        try:
+            for k, m in nets.items(): m.load_state_dict(st['nets'][k])
+        except (RuntimeError, KeyError) as e:
+            raise CheckpointError(f"{path} does not match the networks of its own configuration: {str(e).splitlines()[0][:200]}") from None
+        det.nets = {k: m.to(det.device).eval() for k, m in nets.items()}
+        bufs = st.get('buffers', {'bank': st['bank']} if 'bank' in st else {})
+        for k in cls.buffers: setattr(det, k, bufs[k].to(det.device))
+        det.std, det.threshold = Standardizer(st['std']), st['threshold']
+        det.fit_seconds, det.fitted = st['fit_seconds'], True
+        return det
+
+    def __repr__(self):
+        state = f"fitted on {self.kind} {self.sample_shape}" if self.fitted else 'not fitted'
+        kw = ''.join(f", {k}={v!r}" for k, v in self._init_kw().items())
+        return f"{type(self).__name__}(profile={self.profile!r}, seed={self.seed}{kw}, device={str(self.device)!r}; {state})"
+
+# %% ../nbs/07_detector.ipynb #138e99a7
+class OMASGAN(Detector):
+    "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
+    label, main, buffers = 'OMASGAN', 'AS', ('bank',)
+    def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
+                 seed:int=0, # seed of everything random in `fit`
+                 device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic
+                 fd:str='both', # f_D reading(s) in AS: 'critic', 'density' or 'both'
+                 val_frac:float=0.1, # validation share carved from `X` when no validation data is given
+                 progress:bool=True, # progress bars while fitting
+                 **overrides, # any `Config` field, e.g. steps1=2000, lam=10.
+                ):
+        if fd not in ('critic', 'density', 'both'): raise ValueError(f"fd must be 'critic', 'density' or 'both', got {fd!r}")
+        super().__init__(profile, seed, device, val_frac, progress, **overrides)
+        self.fd = fd
+
+    @classmethod
+    def make_config(cls, profile, kind, **overrides)->Config: return make_config(profile, kind, **overrides)
+    def _init_kw(self)->dict: return dict(fd=self.fd)
+
+    def _train(self, x:Tensor, ckpt_dir):
+        kw = dict(ckpt_dir=ckpt_dir, progress=self.progress)
+        G, D, h1 = train_gan(x, self.cfg, **kw)
+        B, _, h2 = train_boundary(x, G, D, self.cfg, **kw)
+        Gp, C, h3 = train_retrain(x, G, D, B, self.cfg, **kw)
+        J, h4 = train_detector(x, Gp, B, C, self.cfg, **kw)
+        self.nets = dict(G=G, D=D, B=B, Gp=Gp, C=C, J=J)
+        self.history = dict(stage1=h1, stage2=h2, stage3=h3, stage4=h4)
+        self.bank = generate(Gp.eval(), self.cfg.score_bank)
+
+    def _build(self)->dict:
+        G, D = make_nets(self.sample_shape, self.cfg.z_dim, self.cfg.width, self.cfg.sn)
+        return dict(G=G, D=D, B=copy.deepcopy(G), Gp=copy.deepcopy(G), C=copy.deepcopy(D), J=copy.deepcopy(D))
 
     def _raw_terms(self, x:Tensor)->dict:
         "Unstandardised score terms of `x` (on the device)."
@@ -171,85 +309,21 @@ class OMASGAN:
         fd = dict(critic=z('C'), density=z('GpNN'), both=(z('C') + z('GpNN')) / 2)[self.fd]
         return {**raw, 'AS': z('J') + self.cfg.lam_as * fd}
 
-    def _fit_scores(self, x_val:Tensor):
-        "Standardisation statistics and the `predict` threshold, from normal validation data only."
-        raw = self._raw_terms(x_val)
-        self.std = Standardizer().fit(raw)
-        self.val_scores = {k: v.cpu() for k, v in self._combine(raw).items()}
-        self.threshold = torch.quantile(self.val_scores['AS'].double(), 1 - self.cfg.fpr).item()
-
-    # ---- scoring ----------------------------------------------------------------------------
-    def _check(self):
-        if not self.fitted: raise RuntimeError("this OMASGAN is not fitted yet: call fit(X) first")
-
-    def score_terms(self, X)->dict:
-        "Every score of `X` as NumPy arrays: D, C, J, GpNN (the ablations) and AS; higher = more anomalous."
-        self._check()
-        x = self._prepare(X)
-        if tuple(x.shape[1:]) != self.sample_shape:
-            raise ValueError(f"samples have shape {tuple(x.shape[1:])} after preprocessing, but the detector was fitted on {self.sample_shape}")
-        return {k: v.double().cpu().numpy() for k, v in self._combine(self._raw_terms(x.to(self.device))).items()}
-
-    def decision_function(self, X, # samples to score
-                          score:str='AS', # 'AS' or an ablation: 'D', 'C', 'J', 'GpNN'
-                         )->np.ndarray:
-        "Anomaly scores of `X` (higher = more anomalous)."
-        if score not in SCORES: raise ValueError(f"unknown score {score!r}: choose one of {', '.join(SCORES)}")
-        return self.score_terms(X)[score]
-
-    def predict(self, X)->np.ndarray:
-        "1 for anomalies, 0 for normal: AS above the threshold that flags `fpr` of the normal validation data."
-        return (self.decision_function(X) > self.threshold).astype(np.int64)
-
-    # ---- persistence ------------------------------------------------------------------------
-    def save(self, path:str|Path)->Path:
-        "Save the fitted detector to `path` (atomically; loadable with `weights_only=True`)."
-        self._check()
-        state = dict(format='omasgan-detector-1', profile=self.profile, seed=self.seed, fd=self.fd, overrides=dict(self.overrides),
-                     config={k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.cfg).items()},
-                     kind=self.kind, sample_shape=list(self.sample_shape), value_range=list(getattr(self, 'value_range', (0., 1.))),
-                     input_hw=list(getattr(self, 'input_hw', None) or []),
-                     nets={k: m.state_dict() for k, m in self.nets.items()}, bank=self.bank.cpu(),
-                     std=self.std.stats, threshold=self.threshold, fit_seconds=self.fit_seconds)
-        return save_checkpoint(path, state)
-
-    @classmethod
-    def load(cls, path:str|Path, # a file written by `save`
-             device:str|None=None, # where to put the networks
-            )->OMASGAN:
-        "Load a detector saved by `save`."
-        st = load_checkpoint(path)
-        if st.get('format') != 'omasgan-detector-1': raise CheckpointError(f"{path} is not an OMASGAN detector file")
-        det = cls(st['profile'], st['seed'], device, st['fd'], progress=False, **st['overrides'])
-        cfgd = {k: (tuple(v) if k == 'betas' else v) for k, v in st['config'].items()}
-        det.cfg, det.kind, det.sample_shape = Config(**cfgd), st['kind'], tuple(st['sample_shape'])
-        det.value_range = tuple(st['value_range'])
-        det.input_hw = tuple(st.get('input_hw') or ()) or None
-        G, D = make_nets(det.sample_shape, det.cfg.z_dim, det.cfg.width, det.cfg.sn)
-        proto = dict(G=G, D=D, B=copy.deepcopy(G), Gp=copy.deepcopy(G), C=copy.deepcopy(D), J=copy.deepcopy(D))
-        try:
-            for k, m in proto.items(): m.load_state_dict(st['nets'][k])
-        except (RuntimeError, KeyError) as e:
-            raise CheckpointError(f"{path} does not match the networks of its own configuration: {str(e).splitlines()[0][:200]}") from None
-        det.nets = {k: m.to(det.device).eval() for k, m in proto.items()}
-        det.bank, det.std, det.threshold = st['bank'].to(det.device), Standardizer(st['std']), st['threshold']
-        det.fit_seconds, det.fitted = st['fit_seconds'], True
-        return det
-
-    def __repr__(self):
-        state = f"fitted on {self.kind} {self.sample_shape}" if self.fitted else 'not fitted'
-        return f"OMASGAN(profile={self.profile!r}, seed={self.seed}, fd={self.fd!r}, device={str(self.device)!r}; {state})"
+    def samples(self, n:int=64)->dict:
+        "Boundary samples B(z) and samples of the retrained normal model G′(z)."
+        return {'B(z): boundary samples': generate(self.nets['B'], n).cpu(), "G′(z): retrained normal model": generate(self.nets['Gp'], n).cpu()}
 
 # %% ../nbs/07_detector.ipynb #2f590881
 def knn_scores(train:Tensor, # normal training samples
                test:Tensor, # samples to score
                k:int=5, # neighbours
                chunk:int=512, # test rows per distance block
-              )->np.ndarray:
+              )->Tensor:
     "kNN anomaly score: mean distance of each test sample to its `k` nearest training samples (raw values)."
     tr = train.flatten(1).float()
+    test = test.to(tr.device)
     return torch.cat([torch.cdist(test[i:i + chunk].flatten(1).float(), tr).topk(k, largest=False).values.mean(1)
-                      for i in range(0, len(test), chunk)]).numpy()
+                      for i in range(0, len(test), chunk)])
 
 def loo_auroc(data:Data, # the data set
               classes, # abnormal classes to run
@@ -267,7 +341,7 @@ def loo_auroc(data:Data, # the data set
         y = sp.test_labels.numpy()
         row = dict(abnormal_class=c, fit_seconds=det.fit_seconds)
         row.update({k: roc_auc_score(y, v) for k, v in det.score_terms(sp.test).items()})
-        row['kNN'] = roc_auc_score(y, knn_scores(sp.train, sp.test))
+        row['kNN'] = roc_auc_score(y, knn_scores(sp.train, sp.test).numpy())
         rows.append(row)
     return rows
 

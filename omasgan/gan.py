@@ -15,11 +15,33 @@ from .nets import make_nets, sample_z
 from .divergences import get_divergence
 
 # %% auto #0
-__all__ = ['PROFILES', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'train', 'draw', 'frozen_grads', 'r1_penalty',
-           'critic_update', 'critic_steps', 'adam', 'nets_for', 'to_device', 'amp_dtype', 'full_precision', 'speed_up',
-           'gan_stage', 'train_gan']
+__all__ = ['PROFILES', 'field_errors', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'train', 'draw', 'frozen_grads',
+           'r1_penalty', 'critic_update', 'critic_steps', 'adam', 'nets_for', 'to_device', 'amp_dtype',
+           'full_precision', 'speed_up', 'gan_stage', 'train_gan']
 
 # %% ../nbs/04_gan.ipynb #1b165166
+def field_errors(obj, # a configuration object
+                 ints=(), # names of fields that must be positive integers
+                 unit=(), # ... numbers in [0, 1]
+                 positive=(), # ... finite numbers > 0
+                 nonneg=(), # ... finite numbers ≥ 0
+                )->list:
+    "One message per field of `obj` outside its range; shared by every configuration class."
+    bad, num = [], lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+    for k in ints:
+        v = getattr(obj, k)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: bad.append(f"{k} must be a positive integer, got {v!r}")
+    for k in unit:
+        v = getattr(obj, k)
+        if not num(v) or not 0 <= v <= 1: bad.append(f"{k} must lie in [0, 1], got {v!r}")
+    for k in positive:
+        v = getattr(obj, k)
+        if not num(v) or not v > 0 or not math.isfinite(v): bad.append(f"{k} must be a positive number, got {v!r}")
+    for k in nonneg:
+        v = getattr(obj, k)
+        if not num(v) or v < 0 or not math.isfinite(v): bad.append(f"{k} must be a number ≥ 0, got {v!r}")
+    return bad
+
 @dataclass
 class Config:
     "Every hyper-parameter of OMASGAN's four stages and its score (see the profiles in `PROFILES`)."
@@ -66,19 +88,9 @@ class Config:
 
     def validate(self):
         "Check types and ranges; raise one `ValueError` naming every bad field."
-        bad = []
-        for k in ('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'chunk_elems', 'steps1', 'steps2', 'steps3', 'steps4'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: bad.append(f"{k} must be a positive integer, got {v!r}")
-        for k in ('alpha', 'beta', 'gamma'):
-            v = getattr(self, k)
-            if not isinstance(v, (int, float)) or not 0 <= v <= 1: bad.append(f"{k} must lie in [0, 1], got {v!r}")
-        for k in ('tau', 'lr', 'p', 'q'):
-            v = getattr(self, k)
-            if not isinstance(v, (int, float)) or not v > 0 or not math.isfinite(v): bad.append(f"{k} must be a positive number, got {v!r}")
-        for k in ('gp', 'lam', 'mu', 'lam_as'):
-            v = getattr(self, k)
-            if not isinstance(v, (int, float)) or v < 0 or not math.isfinite(v): bad.append(f"{k} must be a number ≥ 0, got {v!r}")
+        bad = field_errors(self, ints=('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'chunk_elems',
+                                       'steps1', 'steps2', 'steps3', 'steps4'),
+                           unit=('alpha', 'beta', 'gamma'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as'))
         if not 0 < self.fpr < 1: bad.append(f"fpr must lie strictly between 0 and 1, got {self.fpr!r}")
         if self.amp not in ('auto', 'bf16', 'off'): bad.append(f"amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
         if not isinstance(self.compile, bool): bad.append(f"compile must be true or false, got {self.compile!r}")

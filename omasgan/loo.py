@@ -14,13 +14,19 @@ from .core import atomic_write, get_device, seed_everything
 from .data import Data, Split, DATASETS, PROTOCOLS, load_data, loo_split, toy2d, show_images, _carve
 from .gan import make_config, PROFILES
 from .boundary import generate
-from .detector import OMASGAN, knn_scores, SCORES, NATIVE_HW
+from .detector import OMASGAN, Detector, NATIVE_HW
+from .baselines import KNN
+from .ganomaly import GANomaly
+from .vae import VAE
+from .egbad import EGBAD
+from .anogan import AnoGAN
+from .deepsvdd import DeepSVDD
 from .metrics import evaluate, plot_roc, plot_score_hist
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'toy_split', 'experiment_classes', 'experiment_split', 'Settings',
-           'plot_job', 'job_name', 'run_job', 'job_config', 'settings_from_job', 'results_markdown', 'write_results',
-           'plot_results', 'run_loo']
+           'method_overrides', 'fit_and_score', 'plot_job', 'job_name', 'run_job', 'job_config', 'settings_from_job',
+           'results_markdown', 'write_results', 'plot_results', 'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -79,7 +85,7 @@ class Settings:
     data_root: str|None = None      # data root for torchvision sets and folders
     download: bool = False          # let torchvision download missing files
     device: str|None = None         # 'cuda', 'mps', 'cpu' or None (automatic)
-    overrides: dict = field(default_factory=dict)  # `Config` fields to override, e.g. {'steps1': 2000}
+    overrides: dict = field(default_factory=dict)  # settings to override, e.g. {'steps1': 2000}; each method takes those it has
 
     def check(self):
         "Fail early, before any data is loaded, on settings that cannot run."
@@ -89,7 +95,12 @@ class Settings:
         if unknown or not self.methods: raise ValueError(f"unknown method(s) {', '.join(unknown) or '(none given)'}: choose from {', '.join(METHODS)}")
         if not self.seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in self.seeds):
             raise ValueError(f"seeds must be integers ≥ 0, got {self.seeds!r}")
-        make_config(self.profile, **self.overrides)           # unknown profile or setting → ValueError now
+        make_config(self.profile)                             # unknown profile → ValueError now
+        known = set().union(*(METHODS[m].setting_names() for m in self.methods))
+        unknown = sorted(set(self.overrides) - known)
+        if unknown: raise ValueError(f"unknown setting(s) {', '.join(unknown)} for method(s) {', '.join(self.methods)}: "
+                                     f"their settings are {', '.join(sorted(known))}")
+        for m in self.methods: METHODS[m].make_config(self.profile, 'images', **method_overrides(METHODS[m], self.overrides))  # ranges
         get_device(self.device)
         return self
 
@@ -101,22 +112,29 @@ class Settings:
         return dict(dataset=self.dataset, protocol=self.protocol_name, profile=self.profile, overrides=self.overrides)
 
 # %% ../nbs/09_loo.ipynb #cf0c73e9
-def _omasgan(split:Split, st:Settings, seed:int, job:Path, progress:bool)->dict:
-    "Fit OMASGAN on the split's normal train/val data, save it and its samples; score the test set."
-    det = OMASGAN(st.profile, seed=seed, device=st.device, progress=progress, **st.overrides)
+def method_overrides(cls:type, # a `Detector` class
+                     overrides:dict, # a run's overrides
+                    )->dict:
+    "The overrides `cls` has settings for (a run's `steps1` is OMASGAN's, `steps` the baselines', `width` everyone's)."
+    names = cls.setting_names()
+    return {k: v for k, v in overrides.items() if k in names}
+
+def fit_and_score(method:str, # key of `METHODS`
+                  split:Split, st:Settings, seed:int, # the experiment
+                  job:Path, # the job folder: checkpoints, `model.pt`, `samples.png`
+                  progress:bool, # progress bars
+                 )->dict:
+    "Fit `method` on the split's normal train/val data, save it and its samples; its scores of the test set, main score first."
+    cls = METHODS[method]
+    det = cls(st.profile, seed=seed, device=st.device, progress=progress, **method_overrides(cls, st.overrides))
     det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=NATIVE_HW.get(st.dataset))
     det.save(job/'model.pt')
-    with torch.no_grad(): samples = {'B(z): boundary samples': generate(det.nets['B'], 64).cpu(),
-                                     "G′(z): retrained normal model": generate(det.nets['Gp'], 64).cpu()}
-    _save_fig(job/'samples.png', _plot_samples(samples, split.train))
-    t = det.score_terms(split.test)
-    return {'OMASGAN': t['AS'], 'OMASGAN/D': t['D'], 'OMASGAN/C': t['C'], 'OMASGAN/J': t['J'], 'OMASGAN/GpNN': t['GpNN']}
+    samples = det.samples(64)
+    if samples: _save_fig(job/'samples.png', _plot_samples(samples, split.train))
+    t, label = det.score_terms(split.test), cls.label or cls.__name__
+    return {label: t[det.main], **{f'{label}/{k}': v for k, v in t.items() if k != det.main}}
 
-def _knn(split:Split, st:Settings, seed:int, job:Path, progress:bool)->dict:
-    "kNN (k = 5, mean distance) on raw values, fitted on the normal training samples."
-    return {'kNN': knn_scores(split.train, split.test)}
-
-METHODS = {'omasgan': _omasgan, 'knn': _knn}
+METHODS = {'omasgan': OMASGAN, 'ganomaly': GANomaly, 'vae': VAE, 'egbad': EGBAD, 'anogan': AnoGAN, 'deepsvdd': DeepSVDD, 'knn': KNN}
 
 # %% ../nbs/09_loo.ipynb #879734dc
 def _save_fig(path:Path, fig):
@@ -183,7 +201,7 @@ def run_job(method:str, # key of `METHODS`
     atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
     t0 = time.time()
     seed_everything(seed)
-    scores = METHODS[method](split, st, seed, job, progress)
+    scores = fit_and_score(method, split, st, seed, job, progress)
     labels = split.test_labels.cpu().numpy()
     atomic_write(job/'scores.npz', _npz(labels=labels, **{k.replace('/', '.'): v for k, v in scores.items()}))
     plot_job(labels, scores, split.test, job, title=f'{st.dataset} c{split.abnormal_class} s{seed}:')
@@ -198,9 +216,10 @@ def job_config(method:str, split:Split, st:Settings, seed:int)->dict:
     "Everything that defines a job, the resolved `Config` included: `settings_from_job` (and `omasgan rerun`) runs it again."
     from omasgan import __version__
     kind = 'points' if split.train.ndim == 2 else 'images'
-    cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(make_config(st.profile, kind, **st.overrides)).items()}
+    cls = METHODS[method]
+    cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(cls.make_config(st.profile, kind, **method_overrides(cls, st.overrides))).items()}
     return dict(format='omasgan-job-1', method=method, dataset=st.dataset, protocol=st.protocol, abnormal_class=split.abnormal_class,
-                seed=seed, profile=st.profile, overrides=st.overrides, config=cfg if method == 'omasgan' else None,
+                seed=seed, profile=st.profile, overrides=st.overrides, config=cfg,
                 data_root=st.data_root, download=st.download, omasgan=__version__, torch=torch.__version__)
 
 def settings_from_job(path:str|Path, # a job folder or its `config.json`
