@@ -83,9 +83,7 @@ class AnoGAN(Baseline):
     def _build(self)->dict:
         G, D = make_nets(self.sample_shape, self.cfg.z_dim, self.cfg.width)
         return dict(G=G, D=D)
-    def _train(self, x:Tensor, ckpt_dir):
-        self.nets = {k: m.to(x.device) for k, m in self._build().items()}
-        self.history = dict(dcgan=self._fit_stage(dcgan_stage(x, self.nets, self.cfg), ckpt_dir))
+    stage = staticmethod(dcgan_stage)
     def _raw_terms(self, x:Tensor)->dict:
         c = self.cfg
         with torch.enable_grad():

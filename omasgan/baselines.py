@@ -109,8 +109,14 @@ class JointCritic(nn.Module):
 class Baseline(Detector):
     "A `Detector` configured by a `BaselineConfig` subclass (`config_class`), trained with the shared loop."
     config_class = BaselineConfig
+    stage = None     # for a method trained in one stage: a function (x, nets, cfg) → `Stage` (as a staticmethod)
     @classmethod
     def make_config(cls, profile, kind, **overrides)->BaselineConfig: return baseline_config(cls.config_class, profile, kind, **overrides)
+    def _train(self, x:Tensor, ckpt_dir):
+        "Fresh `_build()` networks on `x`'s device, trained by the one `stage` of the method."
+        self.nets = {k: m.to(x.device) for k, m in self._build().items()}
+        st = self.stage(x, self.nets, self.cfg)
+        self.history = {st.name: self._fit_stage(st, ckpt_dir)}
     def _fit_stage(self, stage, ckpt_dir)->list:
         "Run `stage` with the loop settings of the configuration; its loss history."
         return train(stage, ckpt_dir=ckpt_dir, progress=self.progress, log_every=self.cfg.log_every, ckpt_every=self.cfg.ckpt_every)

@@ -63,9 +63,7 @@ class EGBAD(Baseline):
     "EGBAD: a BiGAN; score = α‖x − G(E(x))‖₁ + (1 − α)‖f_D(x, E(x)) − f_D(G(E(x)), E(x))‖₁ (higher = more anomalous)."
     config_class, label, main = EGBADConfig, 'EGBAD', 'EGBAD'
     def _build(self)->dict: return egbad_nets(self.sample_shape, self.cfg)
-    def _train(self, x:Tensor, ckpt_dir):
-        self.nets = {k: m.to(x.device) for k, m in self._build().items()}
-        self.history = dict(egbad=self._fit_stage(egbad_stage(x, self.nets, self.cfg), ckpt_dir))
+    stage = staticmethod(egbad_stage)
     def _raw_terms(self, x:Tensor)->dict:
         G, E, D = self.nets['G'], self.nets['E'], self.nets['D']
         def one(xb):

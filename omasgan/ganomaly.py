@@ -70,9 +70,7 @@ class GANomaly(Baseline):
     "GANomaly: encoder–decoder–encoder GAN; score = L1 distance of the two encodings (higher = more anomalous)."
     config_class, label, main = GANomalyConfig, 'GANomaly', 'GANomaly'
     def _build(self)->dict: return ganomaly_nets(self.sample_shape, self.cfg)
-    def _train(self, x:Tensor, ckpt_dir):
-        self.nets = {k: m.to(x.device) for k, m in self._build().items()}
-        self.history = dict(ganomaly=self._fit_stage(ganomaly_stage(x, self.nets, self.cfg), ckpt_dir))
+    stage = staticmethod(ganomaly_stage)
     def _raw_terms(self, x:Tensor)->dict:
         "`GANomaly`: the latent distance; `rec`: the L1 reconstruction error (an ablation)."
         GE, GD, E = self.nets['GE'], self.nets['GD'], self.nets['E']

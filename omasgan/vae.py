@@ -64,9 +64,7 @@ class VAE(Baseline):
     "Convolutional VAE; score = the negative ELBO at the posterior mean (higher = more anomalous)."
     config_class, label, main = VAEConfig, 'VAE', 'VAE'
     def _build(self)->dict: return vae_nets(self.sample_shape, self.cfg)
-    def _train(self, x:Tensor, ckpt_dir):
-        self.nets = {k: m.to(x.device) for k, m in self._build().items()}
-        self.history = dict(vae=self._fit_stage(vae_stage(x, self.nets, self.cfg), ckpt_dir))
+    stage = staticmethod(vae_stage)
     def _raw_terms(self, x:Tensor)->dict:
         "`VAE`: $-$ELBO decoding the posterior mean; `rec`: the mean squared reconstruction error."
         def one(xb):

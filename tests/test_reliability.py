@@ -1,5 +1,5 @@
-"""Crash safety: real `omasgan` processes killed with SIGKILL at points spread over the four stages resume to
-the same scores, bit for bit; a kill during a checkpoint write leaves the previous checkpoint usable; a
+"""Crash safety: real `omasgan` processes killed with SIGKILL at points spread over the four stages (and inside each
+baseline's training) resume to the same scores, bit for bit; a kill during a checkpoint write leaves the previous checkpoint usable; a
 resumed stage keeps its own step counter; unsafe or broken model files are refused in one line."""
 import json, os, shutil, signal, subprocess, sys, textwrap
 from pathlib import Path
@@ -45,6 +45,25 @@ def test_killed_run_resumes_to_identical_scores(tmp_path, reference, point):
     assert got.keys() == reference.keys()
     for k in reference: np.testing.assert_array_equal(got[k], reference[k], err_msg=k)
     assert not (tmp_path/JOB/'ckpt').exists()                      # checkpoints are removed once the result exists
+
+# the baselines train with the same loop: a kill inside each one's stage(s) resumes to the same scores
+BASELINE_KILLS = [('ganomaly', 'ganomaly:7'), ('vae', 'vae:12'), ('egbad', 'egbad:5'), ('anogan', 'dcgan:13'),
+                  ('deepsvdd', 'svdd_pretrain:6'), ('deepsvdd', 'svdd:3')]
+
+@pytest.mark.parametrize('method,point', BASELINE_KILLS, ids=[p for _, p in BASELINE_KILLS])
+def test_killed_baseline_resumes_to_identical_scores(tmp_path, method, point):
+    args = ('loo', '--dataset', 'toy2d', '--profile', 'tiny', '--methods', method, '--quiet', '--set', 'ckpt_every=5', '--out', 'run')
+    job = Path(f'run/jobs/{method}_toy2d_oneclass_cuniform_s0')
+    ref, killed = tmp_path/'ref', tmp_path/'killed'
+    ref.mkdir(); killed.mkdir()
+    r = run(*args, cwd=ref); assert r.returncode == 0, r.stderr
+    r = run(*args, cwd=killed, env={'OMASGAN_KILL_AT': point})
+    assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr[-2000:])
+    assert not (killed/job/'result.json').exists()
+    r = run(*args, cwd=killed); assert r.returncode == 0, r.stderr
+    with np.load(ref/job/'scores.npz') as a, np.load(killed/job/'scores.npz') as b:
+        assert a.files == b.files
+        for k in a.files: np.testing.assert_array_equal(a[k], b[k], err_msg=k)
 
 def test_kill_during_checkpoint_write_keeps_the_previous_one(tmp_path):
     from omasgan.core import save_checkpoint, load_checkpoint
