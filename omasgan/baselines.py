@@ -34,7 +34,7 @@ class BaselineConfig:
     compile: bool = False         # `torch.compile` the networks
     chunk_elems: int = 2**22      # largest block of distances held at once
     fpr: float = 0.05             # false-alarm rate on normal validation data that sets `predict`'s threshold
-    profiles = {}                 # profile (or 'all') → values of this method that differ from the profile's (not a field)
+    profiles = {}                 # 'all', a data kind or a profile → values of this method that differ from the profile's (not a field)
     checks = dict(ints=(), unit=(), positive=(), nonneg=())   # a method's own fields by range (not a field)
 
     def __post_init__(self):
@@ -58,12 +58,12 @@ def baseline_config(cls:type, # `BaselineConfig` or a subclass
                     kind:str='images', # 'images' or 'points'
                     **overrides, # fields of `cls`
                    )->BaselineConfig:
-    "`cls` for `profile`: OMASGAN's shared settings of that profile, `steps` = its stage-1 steps, `cls.profiles['all']` and `[profile]`, then `overrides`."
+    "`cls` for `profile`: OMASGAN's shared settings of that profile, `steps` = its stage-1 steps, `cls.profiles['all']`, `[kind]` and `[profile]`, then `overrides`."
     names = _unknown(cls, overrides)
     omas = make_config(profile, kind)
     base = {f.name: getattr(omas, f.name) for f in dataclasses.fields(BaselineConfig) if hasattr(omas, f.name)}   # the shared fields only
     base['steps'] = omas.steps1
-    return cls(**{**base, **cls.profiles.get('all', {}), **cls.profiles.get(profile, {}), **overrides})
+    return cls(**{**base, **cls.profiles.get('all', {}), **cls.profiles.get(kind, {}), **cls.profiles.get(profile, {}), **overrides})
 
 # %% ../nbs/08a_baselines.ipynb #b0a1c010
 def _image_shape(sample_shape:tuple)->bool:

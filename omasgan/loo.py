@@ -21,6 +21,10 @@ from .vae import VAE
 from .egbad import EGBAD
 from .anogan import AnoGAN
 from .deepsvdd import DeepSVDD
+from .fencegan import FenceGAN
+from .minlgan import MinLGAN
+from .bdsg import BDSG
+from .tailgan import TailGAN
 from .metrics import evaluate, plot_roc, plot_score_hist
 
 # %% auto #0
@@ -134,7 +138,8 @@ def fit_and_score(method:str, # key of `METHODS`
     t, label = det.score_terms(split.test), cls.label or cls.__name__
     return {label: t[det.main], **{f'{label}/{k}': v for k, v in t.items() if k != det.main}}
 
-METHODS = {'omasgan': OMASGAN, 'ganomaly': GANomaly, 'vae': VAE, 'egbad': EGBAD, 'anogan': AnoGAN, 'deepsvdd': DeepSVDD, 'knn': KNN}
+METHODS = {'omasgan': OMASGAN, 'ganomaly': GANomaly, 'vae': VAE, 'egbad': EGBAD, 'anogan': AnoGAN, 'fencegan': FenceGAN, 'minlgan': MinLGAN,
+           'bdsg': BDSG, 'tailgan': TailGAN, 'deepsvdd': DeepSVDD, 'knn': KNN}
 
 # %% ../nbs/09_loo.ipynb #879734dc
 def _save_fig(path:Path, fig):

@@ -48,7 +48,9 @@ def test_killed_run_resumes_to_identical_scores(tmp_path, reference, point):
 
 # the baselines train with the same loop: a kill inside each one's stage(s) resumes to the same scores
 BASELINE_KILLS = [('ganomaly', 'ganomaly:7'), ('vae', 'vae:12'), ('egbad', 'egbad:5'), ('anogan', 'dcgan:13'),
-                  ('deepsvdd', 'svdd_pretrain:6'), ('deepsvdd', 'svdd:3')]
+                  ('deepsvdd', 'svdd_pretrain:6'), ('deepsvdd', 'svdd:3'), ('fencegan', 'fence_pretrain:3'), ('fencegan', 'fencegan:7'),
+                  ('minlgan', 'minlgan:13'), ('bdsg', 'flow:6'), ('bdsg', 'bdsg:3'), ('bdsg', 'detector:2'), ('tailgan', 'flowgan:7'),
+                  ('tailgan', 'tail:3')]
 
 @pytest.mark.parametrize('method,point', BASELINE_KILLS, ids=[p for _, p in BASELINE_KILLS])
 def test_killed_baseline_resumes_to_identical_scores(tmp_path, method, point):
