@@ -15,8 +15,8 @@ from .gan import make_config, field_errors, train, full_precision, PROFILES
 from .detector import Detector, knn_scores
 
 # %% auto #0
-__all__ = ['TOY_BOX', 'BaselineConfig', 'baseline_config', 'Encoder', 'JointCritic', 'Baseline', 'logistic_loss', 'in_chunks',
-           'snapshot', 'changed', 'KNNConfig', 'KNN', 'plot_score_map']
+__all__ = ['TOY_BOX', 'BaselineConfig', 'baseline_config', 'Encoder', 'JointCritic', 'split_budget', 'Baseline', 'logistic_loss',
+           'in_chunks', 'snapshot', 'changed', 'KNNConfig', 'KNN', 'plot_score_map']
 
 # %% ../nbs/08a_baselines.ipynb #b0a1c007
 @dataclass
@@ -106,6 +106,11 @@ class JointCritic(nn.Module):
     def forward(self, x:Tensor, z:Tensor)->Tensor: return self.head(self.features(x, z)).squeeze(1).float()
 
 # %% ../nbs/08a_baselines.ipynb #b0a1c013
+def split_budget(steps:int, share:float)->tuple:
+    "`steps` split into (round(`share` · steps), the rest) for a method of two phases, each at least 1."
+    first = min(max(round(steps * share), 1), steps - 1) if steps > 1 else 1
+    return first, max(steps - first, 1)
+
 class Baseline(Detector):
     "A `Detector` configured by a `BaselineConfig` subclass (`config_class`), trained with the shared loop."
     config_class = BaselineConfig

@@ -9,7 +9,7 @@ import torch
 from torch import nn, Tensor
 from .nets import make_nets
 from .gan import Stage, draw, adam, speed_up, full_precision
-from .baselines import BaselineConfig, Baseline, Encoder, in_chunks
+from .baselines import BaselineConfig, Baseline, split_budget, Encoder, in_chunks
 
 # %% auto #0
 __all__ = ['svdd_distance', 'svdd_centre', 'DeepSVDDConfig', 'svdd_nets', 'pretrain_stage', 'svdd_stage', 'DeepSVDD']
@@ -43,8 +43,7 @@ class DeepSVDDConfig(BaselineConfig):
 
     def split_steps(self)->tuple:
         "(pre-training steps, one-class steps), both at least 1."
-        pre = min(max(round(self.steps * self.pretrain_share), 1), self.steps - 1) if self.steps > 1 else 1
-        return pre, max(self.steps - pre, 1)
+        return split_budget(self.steps, self.pretrain_share)
 
 def svdd_nets(sample_shape:tuple, cfg:DeepSVDDConfig)->dict:
     "φ (no biases, affine-free batch norm) and the pre-training decoder."

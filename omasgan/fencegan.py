@@ -12,7 +12,7 @@ from .nets import make_nets, sample_z
 from .gan import Stage, draw, frozen_grads, adam, speed_up, full_precision
 from .boundary import generate
 from .detector import critic_anomaly
-from .baselines import BaselineConfig, Baseline
+from .baselines import BaselineConfig, Baseline, split_budget
 
 # %% auto #0
 __all__ = ['dispersion', 'fence_g_loss', 'fence_d_loss', 'FenceGANConfig', 'fence_nets', 'fence_stage', 'FenceGAN']
@@ -52,8 +52,7 @@ class FenceGANConfig(BaselineConfig):
 
     def split_steps(self)->tuple:
         "(plain-GAN steps, FenceGAN steps), both at least 1."
-        pre = min(max(round(self.steps * self.fence_pretrain), 1), self.steps - 1) if self.steps > 1 else 1
-        return pre, max(self.steps - pre, 1)
+        return split_budget(self.steps, self.fence_pretrain)
 
 def fence_nets(sample_shape:tuple, cfg:FenceGANConfig)->dict:
     "Fresh G and D (the shared DCGAN nets, MLPs for points)."
