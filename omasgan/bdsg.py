@@ -123,7 +123,7 @@ class BDSGConfig(FlowConfig):
     checks = {**FlowConfig.checks, 'nonneg': ('dequant', 'bd_nu', 'bd_lam', 'bd_mu')}
 
 def clipped_step(opt:torch.optim.Optimizer, loss:Tensor, module:nn.Module, max_norm:float=1.):
-    "One update of `module` on `loss`, its gradient clipped to norm `max_norm` (a flow's fit diverged without: NLL 10¹⁶ after 300 steps)."
+    "One update of `module` on `loss`, its gradient clipped to norm `max_norm` (a flow's fit on images was unstable without)."
     opt.zero_grad(set_to_none=True); loss.backward()
     nn.utils.clip_grad_norm_(module.parameters(), max_norm); opt.step()
 
