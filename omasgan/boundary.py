@@ -10,6 +10,7 @@ from torch import nn, Tensor
 from .core import rng_state
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
+from .scale import wrap
 from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps, full_precision, speed_up
 
 # %% auto #0
@@ -119,10 +120,11 @@ def boundary_stage(x:Tensor, # normal training data, on the training device
     bank = reference_bank(x, G_ref, cfg)
     div, opt_b, opt_c = get_divergence(cfg.divergence, cfg.tau), adam(B, cfg), adam(critic, cfg)
     n, z_dim = cfg.batch, B.z_dim
+    Bw, Cw = wrap(B), wrap(critic)     # DDP under `--ddp` (`09b_scale`): the wrappers where a network is trained
     def step():
-        loss_c = critic_steps(critic, opt_c, div, x, B, cfg)
+        loss_c = critic_steps(Cw, opt_c, div, x, B, cfg)
         z = sample_z(n, z_dim, x.device)
-        b = B(z)
+        b = Bw(z)
         with torch.no_grad(): v_real = critic(draw(x, n))
         with frozen_grads(critic): m = m_term(div, v_real, critic(b))
         d, s = d_term(b, bank, cfg.p, cfg.q, cfg.chunk_elems), s_term(z, b, cfg.p, cfg.q)

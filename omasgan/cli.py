@@ -4,12 +4,13 @@
 
 # %% ../nbs/90_cli.ipynb #47a27346
 from __future__ import annotations
-import argparse, ast, csv, io, json, shutil, sys, time
+import argparse, ast, csv, io, json, os, shutil, sys, time
 from pathlib import Path
 import numpy as np
 from .core import atomic_write, CheckpointError
 from .data import DATASETS, PROTOCOLS, load_data, loo_split, plot_split
 from .gan import PROFILES, NonFiniteError
+from .scale import launched, process_group, data_parallel, is_main, rank_device, world
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'IMAGE_SUFFIXES', 'parse_overrides', 'preview', 'loo', 'rerun', 'fit', 'read_inputs', 'score',
@@ -71,10 +72,11 @@ def loo(args)->int:
     seeds = _int_list(args.seeds, 'seeds')
     methods = tuple(m for m in args.methods.replace(' ', '').split(',') if m)
     st = Settings(args.dataset, args.classes, seeds, args.profile, methods, args.protocol, args.data_root, args.download,
-                  args.device, parse_overrides(args.set))
+                  args.device, parse_overrides(args.set), args.ddp)
     t0 = time.time()
     res = run_loo(st, args.out, progress=not args.quiet, overwrite=args.overwrite, log=lambda m: print(m, file=sys.stderr))
     mins = (time.time() - t0) / 60
+    if not is_main(): return 1 if res['failed'] else 0     # under torchrun rank 0 reports
     print((Path(args.out)/'results.md').read_text())
     print(f"{len(res['ran'])} job(s) run, {len(res['skipped'])} already finished, {len(res['failed'])} failed, in {mins:.1f} min; "
           f"results: {Path(args.out)/'results.md'}, {Path(args.out)/'results.csv'}")
@@ -92,30 +94,37 @@ def rerun(args)->int:
     from omasgan.loo import settings_from_job, run_loo
     st = settings_from_job(args.job, args.device)
     res = run_loo(st, args.out, progress=not args.quiet, overwrite=args.overwrite, log=lambda m: print(m, file=sys.stderr))
-    print((Path(args.out)/'results.md').read_text())
+    if is_main(): print((Path(args.out)/'results.md').read_text())
     return 1 if res['failed'] else 0
 
 # %% ../nbs/90_cli.ipynb #e1aee38a
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
 
 def fit(args)->Path:
-    "Fit one detector on the normal data of one split; save `model.pt` and `model.json` in `args.out`."
+    "Fit one detector on the normal data of one split; save `model.pt` and `model.json` (with the training losses) in `args.out`."
     from omasgan.detector import NATIVE_HW
     from omasgan.loo import experiment_split, experiment_classes, METHODS
     out = Path(args.out)
+    if launched() and not args.ddp and world() > 1:
+        raise ValueError("omasgan fit started by torchrun on several ranks: pass --ddp to train one detector on all of them, "
+                         "or run it without torchrun")
     if (out/'model.pt').exists() and not args.overwrite:
         raise FileExistsError(f"{out/'model.pt'} exists: pass --overwrite to replace it, or choose another --out")
     overrides = parse_overrides(args.set)
     if args.method not in METHODS: raise ValueError(f"unknown method {args.method!r}: choose one of {', '.join(METHODS)}")
-    det = METHODS[args.method](args.profile, seed=args.seed, device=args.device, progress=not args.quiet, **overrides)   # checks settings first
+    if args.ddp and not METHODS[args.method].ddp: raise ValueError(f"--ddp trains OMASGAN only, not {args.method}: run it without --ddp")
+    device = str(rank_device(args.device)) if launched() else args.device
+    det = METHODS[args.method](args.profile, seed=args.seed, device=device, progress=not args.quiet, **overrides)   # checks settings first
     data = None if args.dataset == 'toy2d' else load_data(args.dataset, args.data_root, args.download)
     cls = experiment_classes(args.dataset, data, 'all' if args.dataset == 'toy2d' else [args.abnormal_class])[0]
     split = experiment_split(args.dataset, data, cls, args.protocol, args.seed)
-    det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset))
+    with data_parallel(args.ddp): det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset))
+    if not is_main(): return out                            # under DDP rank 0 saves
     det.save(out/'model.pt')
     info = dict(method=args.method, dataset=args.dataset, protocol=split.protocol, abnormal_class=cls, seed=args.seed, profile=args.profile,
                 overrides=overrides, sample_shape=list(det.sample_shape), threshold=det.threshold, fpr=det.cfg.fpr,
-                train=len(split.train), val=len(split.val), fit_seconds=round(det.fit_seconds, 1))
+                train=len(split.train), val=len(split.val), fit_seconds=round(det.fit_seconds, 1),
+                ranks=world(), ddp=bool(args.ddp), history=getattr(det, 'history', {}))
     atomic_write(out/'model.json', json.dumps(info, indent=1))
     shutil.rmtree(out/'ckpt', ignore_errors=True)
     print(det); print(f"fitted in {det.fit_seconds:.0f} s on {len(split.train)} normal images; saved {out/'model.pt'}")
@@ -199,6 +208,7 @@ def make_parser()->argparse.ArgumentParser:
     lo.add_argument('--seeds', default='0', help='seeds, comma-separated')
     lo.add_argument('--methods', default=','.join(Settings().methods), help=f"detectors, comma-separated, from: {', '.join(METHODS)}")
     lo.add_argument('--out', default='runs/loo', help='run folder (rerunning resumes it)')
+    lo.add_argument('--ddp', action='store_true', help='under torchrun: train each job on all ranks with DDP (OMASGAN only) instead of sharding the jobs')
     _add_model_args(lo)
     lo.set_defaults(func=loo)
     rr = sub.add_parser('rerun', help="run one job again from its config.json", formatter_class=fmt,
@@ -216,6 +226,7 @@ def make_parser()->argparse.ArgumentParser:
     ft.add_argument('--abnormal-class', type=int, default=0, help='class left out (its images are not trained on)')
     ft.add_argument('--seed', type=int, default=0, help='seed of the split and the training')
     ft.add_argument('--out', default='runs/model', help='folder for model.pt and model.json')
+    ft.add_argument('--ddp', action='store_true', help='under torchrun: train on all ranks with DDP (OMASGAN only)')
     _add_model_args(ft)
     ft.set_defaults(func=fit)
     sc = sub.add_parser('score', help='score image or .npy files with a saved detector', formatter_class=fmt,
@@ -252,7 +263,12 @@ def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
     "Entry point of the `omasgan` command."
     p = make_parser()
     args = p.parse_args(argv)
-    try: rc = args.func(args)
+    try:
+        if launched() and args.command not in ('loo', 'rerun', 'fit') and int(os.environ['WORLD_SIZE']) > 1:
+            raise ValueError(f"omasgan {args.command} runs in one process: start it without torchrun")
+        if getattr(args, 'ddp', False) and not launched():
+            raise ValueError(f"--ddp needs several processes: launch the command with torchrun, e.g. torchrun --nproc-per-node 2 -m omasgan {args.command} --ddp ...")
+        with process_group(getattr(args, 'device', None), ddp=getattr(args, 'ddp', False)): rc = args.func(args)
     except USER_ERRORS as e:
         print(f"omasgan: error: {e}", file=sys.stderr)
         return 2

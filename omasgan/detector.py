@@ -15,6 +15,7 @@ from .core import get_device, seed_everything, save_checkpoint, load_checkpoint,
 from .data import Data, Split, to_images, to_points, _carve, _channels_first, IMG_SIZE
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
 from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up, to_device
+from .scale import wrap, ddp_active, rank_seed
 from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
@@ -41,10 +42,11 @@ def detector_stage(x:Tensor, # normal training data
     Gp_ref, B_ref, J = frozen_copy(Gp), frozen_copy(B), trainable_copy(C)
     opt = adam(J, cfg)
     n, z_dim, dev = cfg.batch, Gp_ref.z_dim, x.device
+    Jw = wrap(J)                         # DDP under `--ddp` (`09b_scale`)
     def step():
         with torch.no_grad(): gp_, bz = Gp_ref(sample_z(n, z_dim, dev)), B_ref(sample_z(n, z_dim, dev))
-        loss = j_loss(anomaly_logit(J, draw(x, n)), anomaly_logit(J, gp_) if cfg.gamma < 1 else torch.zeros(1, device=dev),
-                      anomaly_logit(J, bz), cfg.gamma)
+        loss = j_loss(anomaly_logit(Jw, draw(x, n)), anomaly_logit(Jw, gp_) if cfg.gamma < 1 else torch.zeros(1, device=dev),
+                      anomaly_logit(Jw, bz), cfg.gamma)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         return dict(J=loss.detach())
     meta = dict(data_shape=tuple(x.shape[1:]), z_dim=z_dim, steps=cfg.steps4, gamma=cfg.gamma)
@@ -98,6 +100,7 @@ class Detector:
     label = None            # the method's name in results tables (default: the class name)
     main = 'score'          # the score `decision_function` returns by default
     buffers = ()            # names of tensor attributes saved with the networks (e.g. a sample bank)
+    ddp = False             # whether `fit` can train across `torchrun` ranks with DDP (`09b_scale`)
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw); DETECTORS[cls.__name__] = cls
@@ -165,7 +168,11 @@ class Detector:
             input_hw:tuple|None=None, # size of the raw images `X` stands for, e.g. (28, 28) for MNIST padded to 32x32; default: `X`'s own
            ):
         "Train on normal data `X`, then fit the score standardisation and threshold on normal validation data."
+        if ddp_active() and not self.ddp:
+            raise ValueError(f"{type(self).__name__} does not train with --ddp (OMASGAN does): run it without --ddp, "
+                             f"e.g. in a sweep sharded over the ranks")
         seed_everything(self.seed)
+        if ddp_active(): torch.manual_seed(rank_seed(self.seed))    # each rank its own batches; rank 0 the stream of one process
         if isinstance(X, Split):
             if X_val is None: X_val = X.val
             X = X.train
@@ -268,7 +275,7 @@ class Detector:
 # %% ../nbs/07_detector.ipynb #138e99a7
 class OMASGAN(Detector):
     "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
-    label, main, buffers = 'OMASGAN', 'AS', ('bank',)
+    label, main, buffers, ddp = 'OMASGAN', 'AS', ('bank',), True
     def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic

@@ -13,6 +13,7 @@ from torch import nn, Tensor
 from .core import save_checkpoint, load_checkpoint, rng_state, set_rng_state, CheckpointError
 from .nets import make_nets, sample_z
 from .divergences import get_divergence
+from .scale import ddp_active, wrap, is_main, rank, gather_state, mean_over_ranks, sync_tensors, check_in_sync, rank_seed
 
 # %% auto #0
 __all__ = ['PROFILES', 'field_errors', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'train', 'draw', 'frozen_grads',
@@ -168,13 +169,16 @@ class Stage:
                 with torch.no_grad(): t.copy_(ck['extra'][k])
         except (KeyError, RuntimeError, ValueError) as e:
             raise CheckpointError(f"{path} does not fit this stage's networks: {str(e).splitlines()[0][:200]}") from None
-        set_rng_state(ck['rng'])
+        per_rank = ck.get('rng_ranks') if ddp_active() else None
+        set_rng_state(per_rank[rank()] if per_rank and len(per_rank) > rank() else ck['rng'])
+        if ddp_active() and not per_rank and rank() > 0: torch.manual_seed(rank_seed(ck['step']))   # a single-process checkpoint
         return ck['step'], ck['history']
 
 def _kill_point()->tuple|None:
-    "`OMASGAN_KILL_AT='stage2:7'` makes the process SIGKILL itself after that step: how the crash tests kill a real run at a chosen point."
+    "`OMASGAN_KILL_AT='stage2:7'` makes the process SIGKILL itself after that step (only rank `OMASGAN_KILL_RANK` if set): how the crash tests kill a real run."
     v = os.environ.get('OMASGAN_KILL_AT')
-    if not v: return None
+    only = os.environ.get('OMASGAN_KILL_RANK')
+    if not v or (only is not None and only != os.environ.get('RANK', '0')): return None
     name, _, step = v.partition(':')
     return (name, int(step))
 
@@ -192,10 +196,12 @@ def train(stage:Stage, # the stage to run
     path = Path(ckpt_dir)/f'{stage.name}.pt' if ckpt_dir is not None else None
     start, history = 0, []
     if path is not None and path.exists(): start, history = stage.load_state_dict(load_checkpoint(path), path)
+    sync_tensors(stage.extra.values())                  # under DDP: rank 0's sample banks and counters
+    writer = not ddp_active() or is_main()              # under DDP rank 0 alone writes checkpoints and shows progress
     for m in stage.modules.values():
         if any(p.requires_grad for p in m.parameters()): m.train()
     bar = None
-    if progress and stage.steps > start:
+    if progress and writer and stage.steps > start:
         from tqdm.auto import tqdm
         bar = tqdm(total=stage.steps, initial=start, desc=stage.name, leave=False, dynamic_ncols=True, file=sys.stderr)
     sums, n, last_ck = None, 0, start
@@ -207,7 +213,7 @@ def train(stage:Stage, # the stage to run
             n += 1
             done = i + 1
             if done % log_every == 0 or done == stage.steps:
-                vals = torch.stack(list(sums.values())).tolist()          # the one host sync per `log_every` steps
+                vals = mean_over_ranks(torch.stack(list(sums.values()))).tolist()   # the one host sync per `log_every` steps
                 row = dict(step=done, **{k: v / n for k, v in zip(sums, vals)})
                 if not all(math.isfinite(v) for v in vals) or not _finite_params(stage.modules):
                     bad = [k for k, v in zip(sums, vals) if not math.isfinite(v)]
@@ -219,10 +225,13 @@ def train(stage:Stage, # the stage to run
                     bar.update(done - bar.n); bar.set_postfix({k: f'{v:.3g}' for k, v in row.items() if k != 'step'}, refresh=False)
                 for cb in callbacks: cb(stage, done, row)
             if path is not None and (done - last_ck >= ckpt_every or done == stage.steps) and n == 0:
-                save_checkpoint(path, stage.state_dict(done, history)); last_ck = done
+                rngs = gather_state(rng_state()) if ddp_active() else None  # every rank's random stream, for a DDP resume
+                if writer: save_checkpoint(path, {**stage.state_dict(done, history), **({'rng_ranks': rngs} if rngs else {})})
+                last_ck = done
             if kill_at == (stage.name, done): os.kill(os.getpid(), signal.SIGKILL)   # fault injection for the crash tests
     finally:
         if bar is not None: bar.close()
+    check_in_sync(stage.modules, stage.name)
     for m in stage.modules.values(): m.eval()
     return history
 
@@ -323,9 +332,10 @@ def gan_stage(x:Tensor, # normal training data, on the training device
     if G is None or D is None: G, D = nets_for(x, cfg)
     div, opt_g, opt_d = get_divergence(cfg.divergence, cfg.tau), adam(G, cfg), adam(D, cfg)
     B, z_dim = cfg.batch, G.z_dim
+    Gw, Dw = wrap(G), wrap(D)          # in DDP under `--ddp` (see `09b_scale`); G and D themselves otherwise
     def step():
-        loss_d = critic_steps(D, opt_d, div, x, G, cfg)
-        with frozen_grads(D): loss_g = div.generator_loss(D(G(sample_z(B, z_dim, x.device))))
+        loss_d = critic_steps(Dw, opt_d, div, x, G, cfg)
+        with frozen_grads(D): loss_g = div.generator_loss(D(Gw(sample_z(B, z_dim, x.device))))
         opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step()
         return dict(D=loss_d, G=loss_g.detach())
     meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps1)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_loo.ipynb #e6a8577f
 from __future__ import annotations
-import io, json, math, shutil, sys, time, traceback
+import dataclasses, io, json, math, shutil, sys, time, traceback
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -26,6 +26,7 @@ from .minlgan import MinLGAN
 from .bdsg import BDSG
 from .tailgan import TailGAN
 from .metrics import evaluate, plot_roc, plot_score_hist
+from .scale import launched, initialized, is_main, rank, world, rank_device, broadcast, gather, shard, barrier, data_parallel, ddp_active
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'toy_split', 'experiment_classes', 'experiment_split', 'Settings',
@@ -90,6 +91,7 @@ class Settings:
     download: bool = False          # let torchvision download missing files
     device: str|None = None         # 'cuda', 'mps', 'cpu' or None (automatic)
     overrides: dict = field(default_factory=dict)  # settings to override, e.g. {'steps1': 2000}; each method takes those it has
+    ddp: bool = False               # under torchrun: train each job on all ranks with DDP instead of sharding the jobs (`09b_scale`)
 
     def check(self):
         "Fail early, before any data is loaded, on settings that cannot run."
@@ -106,6 +108,12 @@ class Settings:
                                      f"their settings are {', '.join(sorted(known))}")
         for m in self.methods: METHODS[m].make_config(self.profile, 'images', **method_overrides(METHODS[m], self.overrides))  # ranges
         get_device(self.device)
+        if self.ddp:
+            no = [m for m in self.methods if not METHODS[m].ddp]
+            if no: raise ValueError(f"--ddp trains OMASGAN only; method(s) {', '.join(no)} train in one process: "
+                                    f"run them in a sweep without --ddp (sharded over the ranks)")
+            if not launched(): raise ValueError("--ddp needs several processes: launch the command with torchrun, "
+                                                "e.g. torchrun --nproc-per-node 2 -m omasgan loo --ddp ...")
         return self
 
     @property
@@ -113,7 +121,8 @@ class Settings:
 
     def signature(self)->dict:
         "What a job's result depends on besides its own (method, class, seed)."
-        return dict(dataset=self.dataset, protocol=self.protocol_name, profile=self.profile, overrides=self.overrides)
+        sig = dict(dataset=self.dataset, protocol=self.protocol_name, profile=self.profile, overrides=self.overrides)
+        return {**sig, 'ddp': True} if self.ddp else sig      # a DDP job trains on K x batch: its results are another run's
 
 # %% ../nbs/09_loo.ipynb #cf0c73e9
 def method_overrides(cls:type, # a `Detector` class
@@ -127,11 +136,12 @@ def fit_and_score(method:str, # key of `METHODS`
                   split:Split, st:Settings, seed:int, # the experiment
                   job:Path, # the job folder: checkpoints, `model.pt`, `samples.png`
                   progress:bool, # progress bars
-                 )->dict:
+                 )->dict|None:
     "Fit `method` on the split's normal train/val data, save it and its samples; its scores of the test set, main score first."
     cls = METHODS[method]
     det = cls(st.profile, seed=seed, device=st.device, progress=progress, **method_overrides(cls, st.overrides))
     det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=NATIVE_HW.get(st.dataset))
+    if ddp_active() and not is_main(): return None         # under DDP rank 0 alone saves and scores
     det.save(job/'model.pt')
     samples = det.samples(64)
     if samples: _save_fig(job/'samples.png', _plot_samples(samples, split.train))
@@ -201,18 +211,22 @@ def run_job(method:str, # key of `METHODS`
             progress:bool=True, # per-stage progress bars
            )->dict:
     "Fit `method` on `split`, score its test set, write scores, figures and (last) `result.json`; return the result."
-    job.mkdir(parents=True, exist_ok=True)
-    (job/'failed.json').unlink(missing_ok=True)
-    atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
+    writer = not ddp_active() or is_main()                  # under DDP the other ranks only train
+    if writer:
+        job.mkdir(parents=True, exist_ok=True)
+        (job/'failed.json').unlink(missing_ok=True)
+        atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
     t0 = time.time()
     seed_everything(seed)
     scores = fit_and_score(method, split, st, seed, job, progress)
+    if not writer: return None
     labels = split.test_labels.cpu().numpy()
     atomic_write(job/'scores.npz', _npz(labels=labels, **{k.replace('/', '.'): v for k, v in scores.items()}))
     plot_job(labels, scores, split.test, job, title=f'{st.dataset} c{split.abnormal_class} s{seed}:')
     rows = [dict(method=name, dataset=st.dataset, protocol=st.protocol_name, abnormal_class=split.abnormal_class, seed=seed,
                  **evaluate(labels, s)) for name, s in scores.items()]
-    result = dict(job=job.name, rows=rows, seconds=time.time() - t0, device=str(get_device(st.device)), torch=torch.__version__)
+    result = dict(job=job.name, rows=rows, seconds=time.time() - t0, device=str(get_device(st.device)), torch=torch.__version__,
+                  rank=rank(), ranks=world(), ddp=ddp_active())
     atomic_write(job/'result.json', json.dumps(result, indent=1))
     shutil.rmtree(job/'ckpt', ignore_errors=True)
     return result
@@ -304,11 +318,11 @@ def _prepare_run(out:Path, st:Settings, overwrite:bool)->None:
     sig_file = out/'run.json'
     if out.exists() and any(out.iterdir()) and overwrite: shutil.rmtree(out)
     elif sig_file.exists():
-        old = json.loads(sig_file.read_text())
-        diff = [k for k in st.signature() if old.get(k) != st.signature()[k]]
+        old, new = json.loads(sig_file.read_text()), st.signature()
+        diff = [k for k in dict.fromkeys([*new, *old]) if old.get(k) != new.get(k)]
         if diff:
             k = diff[0]
-            raise FileExistsError(f"{out} holds a run with other settings ({k} {old.get(k)!r} there, {st.signature()[k]!r} now): "
+            raise FileExistsError(f"{out} holds a run with other settings ({k} {old.get(k)!r} there, {new.get(k)!r} now): "
                                   f"choose another --out, or pass --overwrite to replace it")
     elif out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty and holds no omasgan run: choose another --out, or pass --overwrite to replace it")
@@ -321,33 +335,55 @@ def run_loo(st:Settings, # what to run
             overwrite:bool=False, # empty an existing run folder first
             log=print, # where one-line messages go
            )->dict:
-    "Run (or resume) every job of `st` in `out`; write results.csv/.md/.png; return {'rows', 'failed', 'ran', 'skipped'}."
+    """Run (or resume) every job of `st` in `out`; write results.csv/.md/.png; return {'rows', 'failed', 'ran', 'skipped'}.
+    Under `torchrun` the unfinished jobs are sharded over the ranks (or, with `st.ddp`, each is trained by all of them)."""
     st.check()
     data = None if st.dataset == 'toy2d' else load_data(st.dataset, st.data_root, st.download)
     classes = experiment_classes(st.dataset, data, st.classes)
     for c in classes: experiment_split(st.dataset, data, c, st.protocol, st.seeds[0])   # protocol and classes fit the data
     out = Path(out)
-    _prepare_run(out, st, overwrite)                      # only now, when the request is known to be valid, is anything written
     jobs = [(m, c, s) for s in st.seeds for c in classes for m in st.methods]
+    folder = lambda j: out/'jobs'/job_name(j[0], st, j[1], j[2])
+    err, pending = None, []
+    if is_main():       # only now, when the request is known to be valid, is anything written; by rank 0 alone
+        try:
+            _prepare_run(out, st, overwrite)
+            pending = [j for j in jobs if not (folder(j)/'result.json').exists()]
+        except (OSError, ValueError) as e: err = e
+    err, pending = broadcast((err, pending))                 # every rank fails with the same line, or gets the same list
+    if err is not None: raise err
+    sharded = initialized() and not st.ddp
+    if sharded: mine = shard(sorted(pending, key=lambda j: st.methods.index(j[0])))   # method by method: a fair share of slow and fast jobs
+    else: mine = pending
+    if initialized(): st = dataclasses.replace(st, device=str(rank_device(st.device)))   # each rank its own GPU
+    show = progress and is_main()
     from tqdm.auto import tqdm
-    bar = tqdm(jobs, desc='jobs', disable=not progress, dynamic_ncols=True, file=sys.stderr)
-    ran, skipped, failed, rows = [], [], [], []
-    for m, c, s in bar:
-        job = out/'jobs'/job_name(m, st, c, s)
-        bar.set_postfix_str(job.name, refresh=True)
-        if (job/'result.json').exists(): skipped.append(job.name)
-        else:
-            try:
-                run_job(m, experiment_split(st.dataset, data, c, st.protocol, s), st, s, job, progress)
-                ran.append(job.name)
+    bar = tqdm(mine, desc='jobs' if not sharded else f'jobs of rank 0/{world()}', disable=not show, dynamic_ncols=True, file=sys.stderr)
+    ran, failed = [], []
+    with data_parallel(st.ddp):
+        for i, (m, c, s) in enumerate(bar):
+            job = folder((m, c, s))
+            bar.set_postfix_str(job.name, refresh=True)
+            t0 = time.time()
+            try: run_job(m, experiment_split(st.dataset, data, c, st.protocol, s), st, s, job, show)
             except Exception as e:   # one job's failure (e.g. a diverging GAN) must not end the sweep
-                atomic_write(job/'failed.json', json.dumps(dict(job=job.name, error=f'{type(e).__name__}: {e}',
-                                                                traceback=traceback.format_exc()), indent=1))
-                log(f"omasgan: job {job.name} failed: {type(e).__name__}: {e}")
+                if not ddp_active() or is_main():
+                    atomic_write(job/'failed.json', json.dumps(dict(job=job.name, error=f'{type(e).__name__}: {e}', rank=rank(),
+                                                                    traceback=traceback.format_exc()), indent=1))
+                    log(f"omasgan: job {job.name} failed: {type(e).__name__}: {e}")
                 failed.append(job.name); continue
-        rows += json.loads((job/'result.json').read_text())['rows']
+            ran.append(job.name)
+            if sharded and not is_main() and progress:
+                log(f"rank {rank()}/{world()}: job {i + 1}/{len(mine)} {job.name} finished in {time.time() - t0:.0f} s")
     bar.close()
-    header = (f"# LOO results: {st.dataset}, protocol {st.protocol_name}, profile {st.profile}"
-              + (f", overrides {st.overrides}" if st.overrides else '') + '\n\n')
-    write_results(out, rows, failed, header)
+    barrier()                                                # every rank's jobs are done (or failed)
+    every = gather((ran, failed))
+    ran, failed = (list(dict.fromkeys(n for r in every for n in r[k])) for k in (0, 1))   # under DDP each rank lists every job
+    skipped = [folder(j).name for j in jobs if j not in pending]
+    rows = [r for j in jobs if (folder(j)/'result.json').exists() for r in json.loads((folder(j)/'result.json').read_text())['rows']]
+    if is_main():
+        header = (f"# LOO results: {st.dataset}, protocol {st.protocol_name}, profile {st.profile}"
+                  + (f", overrides {st.overrides}" if st.overrides else '') + (f", DDP over {world()} ranks" if st.ddp else '') + '\n\n')
+        write_results(out, rows, failed, header)
+    barrier()                                                # the tables exist before any rank returns
     return dict(rows=rows, failed=failed, ran=ran, skipped=skipped)

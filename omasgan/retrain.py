@@ -8,6 +8,7 @@ import torch
 from torch import nn, Tensor
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
+from .scale import wrap
 from .gan import Config, Stage, train, draw, adam, frozen_grads, r1_penalty, speed_up
 
 # %% auto #0
@@ -34,6 +35,7 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
     div, opt_g, opt_c = get_divergence(cfg.divergence, cfg.tau), adam(Gp, cfg), adam(C, cfg)
     n, z_dim, dev, a, b = cfg.batch, Gp.z_dim, x.device, cfg.alpha, cfg.beta
     z = lambda: sample_z(n, z_dim, dev)
+    Gw, Cw = wrap(Gp), wrap(C)          # DDP under `--ddp` (`09b_scale`): the wrappers where a network is trained
     def step():
         for _ in range(cfg.n_critic):
             real = draw(x, n)
@@ -41,12 +43,12 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
                 g = G_ref(z()) if a < 1 else None
                 gp_ = Gp(z()) if b > 0 else None
                 bz = B_ref(z()) if b < 1 else None
-            pos = [(C(real), a)] + ([(C(g), 1 - a)] if g is not None else [])
-            neg = ([(C(gp_), b)] if gp_ is not None else []) + ([(C(bz), 1 - b)] if bz is not None else [])
+            pos = [(Cw(real), a)] + ([(Cw(g), 1 - a)] if g is not None else [])
+            neg = ([(Cw(gp_), b)] if gp_ is not None else []) + ([(Cw(bz), 1 - b)] if bz is not None else [])
             loss_c = mixture_critic_loss(div, pos, neg)
-            if cfg.gp: loss_c = loss_c + cfg.gp / 2 * r1_penalty(C, real)
+            if cfg.gp: loss_c = loss_c + cfg.gp / 2 * r1_penalty(Cw, real)
             opt_c.zero_grad(set_to_none=True); loss_c.backward(); opt_c.step()
-        with frozen_grads(C): loss_g = b * div.generator_loss(C(Gp(z())))
+        with frozen_grads(C): loss_g = b * div.generator_loss(C(Gw(z())))
         if b > 0:
             opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step()
         return dict(C=loss_c.detach(), Gp=loss_g.detach())
