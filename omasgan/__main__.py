@@ -1,51 +1,5 @@
-__all__ = []
-
-# %% ../nbs/90_cli.ipynb #bad6c372
+"`python -m omasgan ...`: the `omasgan` command (the form `torchrun` launches: `torchrun ... -m omasgan loo ...`). Written by hand, not exported."
 import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
+from omasgan.cli import main
 
-# %% ../nbs/90_cli.ipynb #bad6c372
-import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
-
-# %% ../nbs/90_cli.ipynb #bad6c372
-import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
-
-# %% ../nbs/90_cli.ipynb #bad6c372
-import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
-
-# %% ../nbs/90_cli.ipynb #bad6c372
-import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
-
-# %% ../nbs/90_cli.ipynb #bad6c372
-import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
-
-# %% ../nbs/90_cli.ipynb #bad6c372
-import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
-
-# %% ../nbs/90_cli.ipynb #bad6c372
-import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
-
-# %% ../nbs/90_cli.ipynb #782177b4
-import sys
-from .cli import main
-if __name__ == '__main__': sys.exit(main())
-
-# %% ../nbs/90_cli.ipynb #782177b4
-import sys
-from .cli import main
 if __name__ == '__main__': sys.exit(main())
