@@ -124,7 +124,8 @@ class Baseline(Detector):
         self.history = {st.name: self._fit_stage(st, ckpt_dir)}
     def _fit_stage(self, stage, ckpt_dir)->list:
         "Run `stage` with the loop settings of the configuration; its loss history."
-        return train(stage, ckpt_dir=ckpt_dir, progress=self.progress, log_every=self.cfg.log_every, ckpt_every=self.cfg.ckpt_every)
+        return train(stage, ckpt_dir=ckpt_dir, progress=self.progress, log_every=self.cfg.log_every, ckpt_every=self.cfg.ckpt_every,
+                     log_dir=getattr(self, 'log_dir', None))
 
 @full_precision
 def logistic_loss(v_pos:Tensor, v_neg:Tensor)->Tensor:

@@ -147,6 +147,7 @@ def boundary_band(samples:Tensor, # points or images to place, (M, ...)
                   k:int=10, # neighbour rank of the density estimate
                   lo:float=0.95, hi:float=0.999, # percentiles of the data's own k-NN radii
                   max_elems:int=2**22, # memory bound of the distance blocks
+                  thresholds:tuple|None=None, # (r_lo, r_hi) from an earlier call on the same data: skips the data's own radii
                  )->dict:
     "Shares of `samples` inside the data's bulk, in its boundary band and far out, by k-NN radius percentiles."
     s, x = samples.detach().flatten(1).float(), data.detach().flatten(1).float()
@@ -157,8 +158,11 @@ def boundary_band(samples:Tensor, # points or images to place, (M, ...)
             if exclude_self: d[torch.arange(len(d)), torch.arange(r, r + len(d))] = math.inf
             out.append(d.topk(k, dim=1, largest=False).values[:, -1])
         return torch.cat(out)
-    ref = kth(x, True)
-    t_lo, t_hi = torch.quantile(ref, lo), torch.quantile(ref, hi)
-    r = kth(s, False)
+    if thresholds is None:
+        ref = kth(x, True)
+        t_lo, t_hi = torch.quantile(ref, lo), torch.quantile(ref, hi)
+    else: t_lo, t_hi = (torch.tensor(t) for t in thresholds)
+    r = kth(s, False).cpu()
+    t_lo, t_hi = t_lo.cpu(), t_hi.cpu()
     return dict(inside=(r < t_lo).float().mean().item(), band=((r >= t_lo) & (r <= t_hi)).float().mean().item(),
                 far=(r > t_hi).float().mean().item(), r_lo=t_lo.item(), r_hi=t_hi.item())

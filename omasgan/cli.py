@@ -118,9 +118,12 @@ def fit(args)->Path:
     data = None if args.dataset == 'toy2d' else load_data(args.dataset, args.data_root, args.download)
     cls = experiment_classes(args.dataset, data, 'all' if args.dataset == 'toy2d' else [args.abnormal_class])[0]
     split = experiment_split(args.dataset, data, cls, args.protocol, args.seed)
-    with data_parallel(args.ddp): det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset))
+    with data_parallel(args.ddp): det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset), log_dir=out/'logs')
     if not is_main(): return out                            # under DDP rank 0 saves
     det.save(out/'model.pt')
+    from omasgan.loo import _save_fig
+    from omasgan.convergence import plot_curves
+    if any(getattr(det, 'history', {}).values()): _save_fig(out/'curves.png', plot_curves(det.history, f'{args.method}, {args.dataset} c{cls} s{args.seed}'))
     info = dict(method=args.method, dataset=args.dataset, protocol=split.protocol, abnormal_class=cls, seed=args.seed, profile=args.profile,
                 overrides=overrides, sample_shape=list(det.sample_shape), threshold=det.threshold, fpr=det.cfg.fpr,
                 train=len(split.train), val=len(split.val), fit_seconds=round(det.fit_seconds, 1),

@@ -16,12 +16,14 @@ from .data import Data, Split, to_images, to_points, _carve, _channels_first, IM
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
 from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up, to_device
 from .scale import wrap, ddp_active, rank_seed
+from .convergence import GeneratorMonitor, BoundaryMonitor, SeparationMonitor
 from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
 # %% auto #0
 __all__ = ['SCORES', 'NATIVE_HW', 'DETECTORS', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'critic_anomaly',
-           'raw_terms', 'Standardizer', 'Detector', 'OMASGAN', 'knn_scores', 'loo_auroc', 'auroc_markdown']
+           'raw_terms', 'Standardizer', 'Detector', 'check_nets', 'OMASGAN', 'knn_scores', 'loo_auroc',
+           'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
 def anomaly_logit(J:nn.Module, x:Tensor)->Tensor:
@@ -101,6 +103,7 @@ class Detector:
     main = 'score'          # the score `decision_function` returns by default
     buffers = ()            # names of tensor attributes saved with the networks (e.g. a sample bank)
     ddp = False             # whether `fit` can train across `torchrun` ranks with DDP (`09b_scale`)
+    image_size = IMG_SIZE   # images are padded or resized to this square size; None keeps their own
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw); DETECTORS[cls.__name__] = cls
@@ -154,18 +157,22 @@ class Detector:
             if not arr.is_floating_point(): self.value_range = (0., 255.)
             else: self.value_range = (-1., 1.) if arr.numel() and float(arr.min()) < 0 else (0., 1.)
             self.input_hw = tuple(arr.shape[-2:])
-        elif getattr(self, 'input_hw', None) and tuple(arr.shape[-2:]) not in (self.input_hw, (IMG_SIZE, IMG_SIZE)):
-            (h, w), (a, b), (c, d) = arr.shape[-2:], self.input_hw, (IMG_SIZE, IMG_SIZE)
-            raise ValueError(f"images are {h}x{w}, but the detector was fitted on {a}x{b} images ({c}x{d} after preprocessing): "
-                             f"resize them to one of these sizes first")
-        fit = 'pad' if max(arr.shape[-2:]) <= IMG_SIZE else 'resize'
-        return to_images(arr, self.value_range if arr.is_floating_point() else (0., 255.), IMG_SIZE, fit)
+        size = self.image_size                                 # None: images keep their own size (your own networks)
+        if not fitting and getattr(self, 'input_hw', None) and tuple(arr.shape[-2:]) not in (self.input_hw, (size, size)):
+            (h, w), (a, b) = arr.shape[-2:], self.input_hw
+            after = f" ({size}x{size} after preprocessing)" if size else ''
+            raise ValueError(f"images are {h}x{w}, but the detector was fitted on {a}x{b} images{after}: "
+                             f"resize them to {'one of these sizes' if size else 'that size'} first")
+        vr = self.value_range if arr.is_floating_point() else (0., 255.)
+        if size is None: return to_images(arr, vr, None)
+        return to_images(arr, vr, size, 'pad' if max(arr.shape[-2:]) <= size else 'resize')
 
     # ---- training ---------------------------------------------------------------------------
     def fit(self, X, # normal training data (see above), or a `Split`
             X_val=None, # normal validation data; default: a seeded `val_frac` of `X`
             ckpt_dir:str|Path|None=None, # checkpoint folder: each training stage saves there and resumes from it
             input_hw:tuple|None=None, # size of the raw images `X` stands for, e.g. (28, 28) for MNIST padded to 32x32; default: `X`'s own
+            log_dir:str|Path|None=None, # folder for each stage's CSV log (and TensorBoard events when installed)
            ):
         "Train on normal data `X`, then fit the score standardisation and threshold on normal validation data."
         if ddp_active() and not self.ddp:
@@ -187,7 +194,9 @@ class Detector:
         self.cfg = self.make_config(self.profile, self.kind, **self.overrides)
         self.sample_shape = tuple(x.shape[1:])
         t0 = time.time()
-        self._train(to_device(x, self.device), ckpt_dir)
+        self.log_dir, self._x_val = log_dir, to_device(x_val, self.device)   # what a stage's monitor may see: validation data only
+        try: self._train(to_device(x, self.device), ckpt_dir)
+        finally: del self._x_val
         for m in self.nets.values(): m.eval()
         self.fit_seconds = time.time() - t0
         self._fit_scores(x_val.to(self.device))
@@ -236,12 +245,14 @@ class Detector:
                      kind=self.kind, sample_shape=list(self.sample_shape), value_range=list(getattr(self, 'value_range', (0., 1.))),
                      input_hw=list(getattr(self, 'input_hw', None) or []),
                      nets={k: m.state_dict() for k, m in self.nets.items()}, buffers={k: getattr(self, k).cpu() for k in self.buffers},
-                     std=self.std.stats, threshold=self.threshold, fit_seconds=self.fit_seconds)
+                     std=self.std.stats, threshold=self.threshold, fit_seconds=self.fit_seconds,
+                     user_nets=sorted(getattr(self, 'user_nets', {})))
         return save_checkpoint(path, state)
 
     @classmethod
     def load(cls, path:str|Path, # a file written by `save`
              device:str|None=None, # where to put the networks
+             **nets, # for a detector fitted with your own networks: the same `generator=` and `critic=` (untrained instances)
             ):
         "Load a detector saved by `save` (`Detector.load` reads any method's file)."
         st = load_checkpoint(path)
@@ -250,7 +261,11 @@ class Detector:
         if cls is Detector: cls = DETECTORS.get(name, cls)
         if name != cls.__name__: raise CheckpointError(f"{path} holds a {name} detector, not a {cls.__name__}: load it with Detector.load")
         init = st.get('init', {'fd': st['fd']} if 'fd' in st else {})
-        det = cls(st['profile'], st['seed'], device, progress=False, **init, **st['overrides'])
+        need = {'G': 'generator', 'D': 'critic'}
+        missing = [need[k] for k in ('G', 'D') if k in st.get('user_nets', []) and need[k] not in nets]
+        if missing: raise CheckpointError(f"{path} was fitted with your own {' and '.join(missing)}: load it with "
+                                          f"{name}.load(path, {', '.join(f'{m}=...' for m in missing)}) passing untrained instances of the same classes")
+        det = cls(st['profile'], st['seed'], device, progress=False, **init, **nets, **st['overrides'])
         det.cfg = type(det.make_config('tiny', st['kind']))(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in st['config'].items()})
         det.kind, det.sample_shape = st['kind'], tuple(st['sample_shape'])
         det.value_range = tuple(st['value_range'])
@@ -272,6 +287,33 @@ class Detector:
         kw = ''.join(f", {k}={v!r}" for k, v in self._init_kw().items())
         return f"{type(self).__name__}(profile={self.profile!r}, seed={self.seed}{kw}, device={str(self.device)!r}; {state})"
 
+# %% ../nbs/07_detector.ipynb #b44a2846
+def check_nets(G:nn.Module, # a generator with a `z_dim` attribute
+               D:nn.Module, # a critic
+               x:Tensor, # the training samples (after preprocessing), on the networks' device
+              )->None:
+    "Fail early, with one clear message, when `G` and `D` do not fit the samples `x`: G(z) must have their shape, D one score each."
+    shape = tuple(x.shape[1:])
+    was = G.training, D.training
+    G.eval(); D.eval()
+    try:
+        with torch.no_grad():
+            try: out = G(torch.zeros(2, G.z_dim, device=x.device))
+            except Exception as e:
+                raise ValueError(f"the generator fails on codes of shape (2, {G.z_dim}): {type(e).__name__}: {str(e)[:200]}; "
+                                 f"give it a z_dim attribute equal to its input size") from None
+            if tuple(out.shape) != (2, *shape):
+                raise ValueError(f"the generator maps codes (2, {G.z_dim}) to samples of shape {tuple(out.shape)[1:]}, but the training "
+                                 f"samples have shape {shape} (after preprocessing): make its output match them") from None
+            try: v = D(x[:2])
+            except Exception as e:
+                raise ValueError(f"the critic fails on training samples of shape {(2, *shape)}: {type(e).__name__}: {str(e)[:200]}") from None
+            if tuple(v.shape) != (2,):
+                raise ValueError(f"the critic must return one raw score per sample, shape (N,); it returned shape {tuple(v.shape)} "
+                                 f"for 2 samples (end its forward with .flatten() or .squeeze(1))") from None
+    finally:
+        G.train(was[0]); D.train(was[1])
+
 # %% ../nbs/07_detector.ipynb #138e99a7
 class OMASGAN(Detector):
     "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
@@ -282,28 +324,49 @@ class OMASGAN(Detector):
                  fd:str='both', # f_D reading(s) in AS: 'critic', 'density' or 'both'
                  val_frac:float=0.1, # validation share carved from `X` when no validation data is given
                  progress:bool=True, # progress bars while fitting
+                 generator:nn.Module|None=None, # your own generator, codes (N, z_dim) → samples; default: the profile's DCGAN/MLP
+                 critic:nn.Module|None=None, # your own critic, samples → raw scores (N,); default: the profile's
                  **overrides, # any `Config` field, e.g. steps1=2000, lam=10.
                 ):
         if fd not in ('critic', 'density', 'both'): raise ValueError(f"fd must be 'critic', 'density' or 'both', got {fd!r}")
+        for name, m in (('generator', generator), ('critic', critic)):
+            if m is not None and not isinstance(m, nn.Module): raise TypeError(f"{name} must be a torch.nn.Module, got {type(m).__name__}")
         super().__init__(profile, seed, device, val_frac, progress, **overrides)
         self.fd = fd
+        self.user_nets = {k: m for k, m in (('G', generator), ('D', critic)) if m is not None}
+        if self.user_nets: self.image_size = None        # images keep their size: your networks define it
 
     @classmethod
     def make_config(cls, profile, kind, **overrides)->Config: return make_config(profile, kind, **overrides)
     def _init_kw(self)->dict: return dict(fd=self.fd)
 
+    def _base_nets(self)->tuple:
+        "Untrained (G, D): copies of your networks where given, the profile's for the rest; G gets a `z_dim` if it has none."
+        G = D = None
+        if len(self.user_nets) < 2: G, D = make_nets(self.sample_shape, self.cfg.z_dim, self.cfg.width, self.cfg.sn)
+        G = copy.deepcopy(self.user_nets['G']) if 'G' in self.user_nets else G
+        D = copy.deepcopy(self.user_nets['D']) if 'D' in self.user_nets else D
+        if not hasattr(G, 'z_dim'): G.z_dim = self.cfg.z_dim
+        return G, D
+
     def _train(self, x:Tensor, ckpt_dir):
-        kw = dict(ckpt_dir=ckpt_dir, progress=self.progress)
-        G, D, h1 = train_gan(x, self.cfg, **kw)
-        B, _, h2 = train_boundary(x, G, D, self.cfg, **kw)
-        Gp, C, h3 = train_retrain(x, G, D, B, self.cfg, **kw)
-        J, h4 = train_detector(x, Gp, B, C, self.cfg, **kw)
+        cfg, xv = self.cfg, self._x_val
+        G0 = D0 = None                                   # the profile's networks, made by stage 1 as always
+        if self.user_nets:
+            G0, D0 = (m.to(x.device) for m in self._base_nets())
+            check_nets(G0, D0, x)
+        z = G0.z_dim if G0 is not None else cfg.z_dim
+        kw = dict(ckpt_dir=ckpt_dir, progress=self.progress, log_dir=self.log_dir, eval_every=cfg.eval_every, select=cfg.select)
+        G, D, h1 = train_gan(x, cfg, G0, D0, monitor=GeneratorMonitor('G', xv, x, cfg, z), **kw)
+        B, _, h2 = train_boundary(x, G, D, cfg, monitor=BoundaryMonitor(x, xv, cfg, z), **kw)
+        Gp, C, h3 = train_retrain(x, G, D, B, cfg, monitor=GeneratorMonitor('Gp', xv, x, cfg, z), **kw)
+        J, h4 = train_detector(x, Gp, B, C, cfg, monitor=SeparationMonitor(B, xv, cfg, z), **kw)
         self.nets = dict(G=G, D=D, B=B, Gp=Gp, C=C, J=J)
         self.history = dict(stage1=h1, stage2=h2, stage3=h3, stage4=h4)
         self.bank = generate(Gp.eval(), self.cfg.score_bank)
 
     def _build(self)->dict:
-        G, D = make_nets(self.sample_shape, self.cfg.z_dim, self.cfg.width, self.cfg.sn)
+        G, D = self._base_nets()
         return dict(G=G, D=D, B=copy.deepcopy(G), Gp=copy.deepcopy(G), C=copy.deepcopy(D), J=copy.deepcopy(D))
 
     def _raw_terms(self, x:Tensor)->dict:

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Callable
 import torch
 from torch import nn, Tensor
-from .core import save_checkpoint, load_checkpoint, rng_state, set_rng_state, CheckpointError
+from .core import save_checkpoint, load_checkpoint, rng_state, set_rng_state, CheckpointError, atomic_write
 from .nets import make_nets, sample_z
 from .divergences import get_divergence
 from .scale import ddp_active, wrap, is_main, rank, gather_state, mean_over_ranks, sync_tensors, check_in_sync, rank_seed
 
 # %% auto #0
-__all__ = ['PROFILES', 'field_errors', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'train', 'draw', 'frozen_grads',
-           'r1_penalty', 'critic_update', 'critic_steps', 'adam', 'nets_for', 'to_device', 'amp_dtype',
+__all__ = ['PROFILES', 'field_errors', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'StageLog', 'train', 'draw',
+           'frozen_grads', 'r1_penalty', 'critic_update', 'critic_steps', 'adam', 'nets_for', 'to_device', 'amp_dtype',
            'full_precision', 'speed_up', 'gan_stage', 'train_gan']
 
 # %% ../nbs/04_gan.ipynb #1b165166
@@ -80,6 +80,10 @@ class Config:
     # the loop
     log_every: int = 50           # steps between reading the losses (one host sync) and updating the progress bar
     ckpt_every: int = 200         # steps between checkpoints (when a checkpoint folder is given)
+    # watching convergence, on normal validation data only (`07a_convergence`)
+    eval_every: int = 50          # steps between evaluations of a stage (distribution metric, boundary statistics, separation)
+    eval_n: int = 512             # generated samples per evaluation (and at most as many validation samples)
+    select: str = 'last'          # the state each stage ends with: 'last', or 'best' by its validation metric
     # speed (none of these changes what is computed, only how)
     amp: str = 'auto'             # bf16 autocast of the networks: 'auto' (on CUDA only), 'bf16' or 'off'; losses and distances stay fp32
     compile: bool = False         # `torch.compile` the networks of every stage (pays a compile time per stage; see `10_bench`)
@@ -89,11 +93,12 @@ class Config:
 
     def validate(self):
         "Check types and ranges; raise one `ValueError` naming every bad field."
-        bad = field_errors(self, ints=('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'chunk_elems',
+        bad = field_errors(self, ints=('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
                                        'steps1', 'steps2', 'steps3', 'steps4'),
                            unit=('alpha', 'beta', 'gamma'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as'))
         if not 0 < self.fpr < 1: bad.append(f"fpr must lie strictly between 0 and 1, got {self.fpr!r}")
         if self.amp not in ('auto', 'bf16', 'off'): bad.append(f"amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
+        if self.select not in ('last', 'best'): bad.append(f"select must be 'last' or 'best', got {self.select!r}")
         if not isinstance(self.compile, bool): bad.append(f"compile must be true or false, got {self.compile!r}")
         if self.reference not in ('generator', 'data'): bad.append(f"reference must be 'generator' or 'data', got {self.reference!r}")
         try: get_divergence(self.divergence)
@@ -109,13 +114,15 @@ _POINTS = dict(divergence='pearson', gp=1., z_dim=2, width=128, n_critic=5, lr=1
 PROFILES = {
     'quick': dict(points=_POINTS),
     'tiny': dict(width=8, z_dim=16, batch=32, steps1=8, steps2=4, steps3=4, steps4=4, bank=128, score_bank=128, log_every=2,
-                 ckpt_every=4, points={**_POINTS, 'batch': 64, 'steps1': 20, 'steps2': 10, 'steps3': 10, 'steps4': 10,
-                                       'bank': 256, 'score_bank': 256, 'log_every': 5, 'ckpt_every': 10}),
+                 ckpt_every=4, eval_every=4, eval_n=64,
+                 points={**_POINTS, 'batch': 64, 'steps1': 20, 'steps2': 10, 'steps3': 10, 'steps4': 10,
+                         'bank': 256, 'score_bank': 256, 'log_every': 5, 'ckpt_every': 10, 'eval_every': 5, 'eval_n': 128}),
     'kl-wgan': dict(n_critic=4, z_dim=128, width=64, sn=True, lam=20., mu=50., steps1=_EPOCHS_500, steps2=_EPOCHS_500, steps3=_EPOCHS_500,
-                    steps4=_EPOCHS_500, bank=10_000, score_bank=10_000, log_every=100, ckpt_every=2000, points=_POINTS),
+                    steps4=_EPOCHS_500, bank=10_000, score_bank=10_000, log_every=100, ckpt_every=2000, eval_every=1000, eval_n=2048,
+                    points=_POINTS),
     'f-gan': dict(divergence='pearson', gp=10., lr=1e-3, z_dim=128, width=64, lam=1., mu=1., alpha=0.5, beta=1., gamma=0.5,
                   steps1=_EPOCHS_500, steps2=_EPOCHS_500, steps3=_EPOCHS_500, steps4=_EPOCHS_500, bank=10_000, score_bank=10_000,
-                  log_every=100, ckpt_every=2000, points={**_POINTS, 'divergence': 'pearson', 'gp': 1.}),
+                  log_every=100, ckpt_every=2000, eval_every=1000, eval_n=2048, points={**_POINTS, 'divergence': 'pearson', 'gp': 1.}),
 }
 
 def make_config(profile:str='quick', # a key of `PROFILES`
@@ -185,19 +192,61 @@ def _kill_point()->tuple|None:
 def _finite_params(modules:dict)->bool:
     return all(bool(torch.isfinite(p).all()) for m in modules.values() for p in m.parameters())
 
+class StageLog:
+    "A stage's history as `<log_dir>/<stage>.csv` (rewritten atomically at every read), and TensorBoard events when `tensorboard` is installed."
+    def __init__(self, log_dir:str|Path, name:str, start:int=0, tensorboard:bool=True):
+        self.path, self.rows_sent = Path(log_dir)/f'{name}.csv', None
+        self.tb = None
+        if tensorboard:
+            try: from torch.utils.tensorboard import SummaryWriter
+            except ImportError: pass        # optional: `pip install omasgan[tensorboard]`
+            else: self.tb = SummaryWriter(str(Path(log_dir)/'tensorboard'/name), purge_step=start + 1 if start else None)
+        self.name = name
+
+    def write(self, history:list):
+        "Write every row of `history` to the CSV; send the rows TensorBoard has not seen."
+        import csv, io
+        cols = list(dict.fromkeys(k for r in history for k in r))
+        buf = io.StringIO(); w = csv.DictWriter(buf, cols, lineterminator='\n'); w.writeheader(); w.writerows(history)
+        atomic_write(self.path, buf.getvalue())
+        if self.tb is not None:
+            new = history[self.rows_sent:] if self.rows_sent is not None else history[-1:]
+            for r in new:
+                for k, v in r.items():
+                    if k != 'step': self.tb.add_scalar(f'{self.name}/{k}', v, r['step'])
+            self.rows_sent = len(history); self.tb.flush()
+
+    def close(self):
+        if self.tb is not None: self.tb.close(); self.tb = None
+
+def _better(v:float, best:dict|None, mode:str)->bool:
+    "Whether value `v` is at least as good as `best` (ties go to the later, longer-trained state)."
+    return best is None or (v <= best['value'] if mode == 'min' else v >= best['value'])
+
 def train(stage:Stage, # the stage to run
           ckpt_dir:str|Path|None=None, # folder for `<stage.name>.pt`; resumes from it when present
           ckpt_every:int=200, # steps between checkpoints
           log_every:int=50, # steps between loss reads
           progress:bool=True, # show a progress bar
           callbacks:tuple=(), # functions cb(stage, step, row) called at every read
+          monitor:Callable|None=None, # stage → dict of validation metrics (`07a_convergence`); its `objective` is (name, 'min'|'max')
+          eval_every:int=100, # steps between `monitor` calls (at the next loss read)
+          select:str='last', # end with the 'last' state, or the 'best' by `monitor.objective`
+          log_dir:str|Path|None=None, # folder for `<stage.name>.csv` (and TensorBoard events)
          )->list:
-    "Run `stage` to its last step (resuming from its checkpoint if any); return the history of mean losses."
+    "Run `stage` to its last step (resuming from its checkpoint if any); return the history of mean losses and validation metrics."
+    if select not in ('last', 'best'): raise ValueError(f"select must be 'last' or 'best', got {select!r}")
+    objective = getattr(monitor, 'objective', None)
+    if select == 'best' and objective is None: raise ValueError(f"{stage.name}: select='best' needs a monitor with an objective")
     path = Path(ckpt_dir)/f'{stage.name}.pt' if ckpt_dir is not None else None
-    start, history = 0, []
-    if path is not None and path.exists(): start, history = stage.load_state_dict(load_checkpoint(path), path)
+    start, history, best = 0, [], None
+    if path is not None and path.exists():
+        ck = load_checkpoint(path)
+        start, history = stage.load_state_dict(ck, path)
+        best = ck.get('best') if select == 'best' else None
     sync_tensors(stage.extra.values())                  # under DDP: rank 0's sample banks and counters
-    writer = not ddp_active() or is_main()              # under DDP rank 0 alone writes checkpoints and shows progress
+    writer = not ddp_active() or is_main()              # under DDP rank 0 alone writes checkpoints, logs and shows progress
+    log = StageLog(log_dir, stage.name, start) if log_dir is not None and writer else None
     for m in stage.modules.values():
         if any(p.requires_grad for p in m.parameters()): m.train()
     bar = None
@@ -220,17 +269,34 @@ def train(stage:Stage, # the stage to run
                     what = f"loss {', '.join(bad)}" if bad else 'parameters'
                     raise NonFiniteError(f"{stage.name}: non-finite {what} at step {done} (of {stage.steps}); "
                                          f"try a lower learning rate (lr) or another divergence")
+                prev = history[-1]['step'] if history else 0
+                if monitor is not None and (done // eval_every > prev // eval_every or done == stage.steps):
+                    with torch.no_grad(): row.update(monitor(stage))     # validation data only; draws nothing from the training streams
+                    if select == 'best' and _better(row[objective[0]], best, objective[1]):
+                        best = dict(step=done, value=row[objective[0]],
+                                    modules={k: {p: t.detach().clone() for p, t in m.state_dict().items()} for k, m in stage.modules.items()})
                 history.append(row); sums, n = None, 0
+                if log is not None: log.write(history)
                 if bar is not None:
                     bar.update(done - bar.n); bar.set_postfix({k: f'{v:.3g}' for k, v in row.items() if k != 'step'}, refresh=False)
                 for cb in callbacks: cb(stage, done, row)
             if path is not None and (done - last_ck >= ckpt_every or done == stage.steps) and n == 0:
                 rngs = gather_state(rng_state()) if ddp_active() else None  # every rank's random stream, for a DDP resume
-                if writer: save_checkpoint(path, {**stage.state_dict(done, history), **({'rng_ranks': rngs} if rngs else {})})
+                extra = {**({'rng_ranks': rngs} if rngs else {}), **({'best': best} if best is not None else {})}
+                if writer: save_checkpoint(path, {**stage.state_dict(done, history), **extra})
                 last_ck = done
             if kill_at == (stage.name, done): os.kill(os.getpid(), signal.SIGKILL)   # fault injection for the crash tests
     finally:
         if bar is not None: bar.close()
+        if log is not None: log.close()
+    stage.selected = stage.steps
+    if select == 'best' and best is not None:           # the state the validation metric liked best
+        for k, m in stage.modules.items(): m.load_state_dict(best['modules'][k])
+        stage.selected = best['step']
+    for r in history:
+        r.pop('selected', None)
+        if r['step'] == stage.selected: r['selected'] = 1
+    if log is not None and history: log.write(history)
     check_in_sync(stage.modules, stage.name)
     for m in stage.modules.values(): m.eval()
     return history

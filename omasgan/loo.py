@@ -26,12 +26,13 @@ from .minlgan import MinLGAN
 from .bdsg import BDSG
 from .tailgan import TailGAN
 from .metrics import evaluate, plot_roc, plot_score_hist
+from .convergence import plot_curves, read_logs, METRICS
 from .scale import launched, initialized, is_main, rank, world, rank_device, broadcast, gather, shard, barrier, data_parallel, ddp_active
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'toy_split', 'experiment_classes', 'experiment_split', 'Settings',
            'method_overrides', 'fit_and_score', 'plot_job', 'job_name', 'run_job', 'job_config', 'settings_from_job',
-           'results_markdown', 'write_results', 'plot_results', 'run_loo']
+           'results_markdown', 'write_results', 'plot_results', 'plot_convergence', 'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -140,11 +141,13 @@ def fit_and_score(method:str, # key of `METHODS`
     "Fit `method` on the split's normal train/val data, save it and its samples; its scores of the test set, main score first."
     cls = METHODS[method]
     det = cls(st.profile, seed=seed, device=st.device, progress=progress, **method_overrides(cls, st.overrides))
-    det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=NATIVE_HW.get(st.dataset))
+    det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=NATIVE_HW.get(st.dataset), log_dir=job/'logs')
     if ddp_active() and not is_main(): return None         # under DDP rank 0 alone saves and scores
     det.save(job/'model.pt')
     samples = det.samples(64)
     if samples: _save_fig(job/'samples.png', _plot_samples(samples, split.train))
+    if any(getattr(det, 'history', {}).values()):         # a trained method: its stages' curves
+        _save_fig(job/'curves.png', plot_curves(det.history, f'{cls.label or cls.__name__}, {st.dataset} c{split.abnormal_class} s{seed}'))
     t, label = det.score_terms(split.test), cls.label or cls.__name__
     return {label: t[det.main], **{f'{label}/{k}': v for k, v in t.items() if k != det.main}}
 
@@ -310,6 +313,31 @@ def plot_results(rows:list):
     ax.legend(fontsize='x-small', ncol=min(6, len(methods)), loc='lower center', bbox_to_anchor=(0.5, 1.0)); fig.tight_layout()
     return fig
 
+# %% ../nbs/09_loo.ipynb #80a91e75
+def plot_convergence(logs:dict, # job name → its history (`read_logs` of its `logs/` folder)
+                    ):
+    "One row per method with watched stages, one panel per stage: its main validation metric per class (and seed); None if no job has one."
+    import matplotlib.pyplot as plt
+    main = {k: v[0] for k, v in METRICS.items()}
+    by_method = {}
+    for name, hist in logs.items():
+        if any(main.get(k) in r for k, rows in hist.items() for r in rows): by_method.setdefault(name.split('_')[0], {})[name] = hist
+    if not by_method: return None
+    stages = list(main)
+    fig, axs = plt.subplots(len(by_method), len(stages), figsize=(3.4 * len(stages), 2.9 * len(by_method)), squeeze=False)
+    for i, (method, jobs) in enumerate(by_method.items()):
+        for j, k in enumerate(stages):
+            ax = axs[i, j]
+            for c, (name, hist) in enumerate(sorted(jobs.items())):
+                pts = [(r['step'], r[main[k]]) for r in hist.get(k, []) if main[k] in r]
+                cls_seed = '_'.join(name.split('_')[-2:])
+                if pts: ax.plot(*zip(*pts), lw=1, label=cls_seed, color=plt.cm.tab10(c % 10))
+            ax.set_title(f'{method} {k}: {main[k]}', fontsize='small'); ax.set_xlabel('step')
+            if k == 'stage4': ax.set_ylim(0, 1.02)
+        axs[i, -1].legend(fontsize='xx-small', ncol=2)
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/09_loo.ipynb #e2a42ab7
 def _prepare_run(out:Path, st:Settings, overwrite:bool)->None:
     "Create the run folder or check that it was made by the same settings."
@@ -385,5 +413,7 @@ def run_loo(st:Settings, # what to run
         header = (f"# LOO results: {st.dataset}, protocol {st.protocol_name}, profile {st.profile}"
                   + (f", overrides {st.overrides}" if st.overrides else '') + (f", DDP over {world()} ranks" if st.ddp else '') + '\n\n')
         write_results(out, rows, failed, header)
+        fig = plot_convergence({folder(j).name: read_logs(folder(j)/'logs') for j in jobs if (folder(j)/'result.json').exists()})
+        if fig is not None: _save_fig(out/'convergence.png', fig)
     barrier()                                                # the tables exist before any rank returns
     return dict(rows=rows, failed=failed, ran=ran, skipped=skipped)
