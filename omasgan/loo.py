@@ -313,7 +313,7 @@ def plot_results(rows:list):
     ax.legend(fontsize='x-small', ncol=min(6, len(methods)), loc='lower center', bbox_to_anchor=(0.5, 1.0)); fig.tight_layout()
     return fig
 
-# %% ../nbs/09_loo.ipynb #80a91e75
+# %% ../nbs/09_loo.ipynb #d7cf84b0
 def plot_convergence(logs:dict, # job name → its history (`read_logs` of its `logs/` folder)
                     ):
     "One row per method with watched stages, one panel per stage: its main validation metric per class (and seed); None if no job has one."
