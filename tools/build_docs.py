@@ -1,0 +1,317 @@
+"""Build the documentation site offline: `python tools/build_docs.py` writes `docs/`.
+
+Every notebook in `nbs/` becomes a page. nbdev (`proc_nbs`, the processing behind `nbdev-proc-nbs`) turns
+the `#| export` cells into `show_doc` API tables and the first heading into the page's front matter;
+Jupyter's nbconvert (`HTMLExporter`, its JupyterLab template extended by `tools/docs/index.html.j2`) renders
+the prose, the code and the saved outputs; MathJax, served from the site itself (the copy that ships in
+the `jupyter-server-mathjax` package), typesets the maths. Nothing is fetched from the internet, and
+Quarto is not needed (`nbdev-docs` still works for those who have it: it writes `_docs/`).
+
+Besides the notebooks the site has a results page (the leave-one-out tables of the front page and their
+figure), the bad-input catalogue of `90_cli`, and one page of highlighted source per module, the target
+of every API table's `source` link. `python tools/check_site.py docs` checks every internal link."""
+import argparse, io, json, os, re, shutil, sys, tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT/'tools'/'docs'
+
+# The sidebar: groups of (notebook stem or generated page) in reading order. A notebook in nbs/ that is
+# missing here is an error, so a new notebook cannot be left out of the site.
+NAV = [('Start here', ['index', 'tutorial']),
+       ('Guides', ['@results', '10_bench', '@bad-input', '09b_scale']),
+       ('The method, stage by stage', ['00_core', '01_data', '02_nets', '03_divergences', '04_gan', '05_boundary',
+                                       '06_retrain', '07_detector', '07a_convergence', '07b_custom_nets']),
+       ('Evaluation and baselines', ['08_metrics', '08a_baselines', '08b_ganomaly', '08c_vae', '08d_egbad', '08e_anogan',
+                                     '08f_deepsvdd', '08g_fencegan', '08h_minlgan', '08i_bdsg', '08j_tailgan',
+                                     '08k_boundary_family']),
+       ('Running it', ['09_loo', '90_cli'])]
+GENERATED = {'@results': ('results.html', 'Results'), '@bad-input': ('bad-input.html', 'Bad input')}
+
+
+def process_notebooks(quiet=True):
+    "Run nbdev's docs processing (show_doc tables, front matter) into `_proc/`, without nbdev's Quarto install step."
+    from nbdev.config import get_config
+    from nbdev.quarto import refresh_quarto_yml, nbdev_sidebar
+    from nbdev.serve import proc_nbs
+    import nbdev.doclinks
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        cfg = get_config()
+        refresh_quarto_yml()
+        nbdev.doclinks._build_modidx()
+        nbdev_sidebar.__wrapped__(path=cfg.nbs_path)
+        out = io.StringIO()
+        if quiet:
+            from contextlib import redirect_stdout
+            with redirect_stdout(out): cache = proc_nbs(cfg.nbs_path, n_workers=0)
+        else: cache = proc_nbs(cfg.nbs_path, n_workers=0)
+        return Path(cache)
+    finally: os.chdir(cwd)
+
+
+def front_matter(nb)->dict:
+    "The YAML front matter nbdev put in the first raw cell (title, description, output-file)."
+    import yaml
+    for c in nb.cells:
+        if c.cell_type == 'raw' and c.source.lstrip().startswith('---'):
+            return yaml.safe_load(c.source.strip().strip('-')) or {}
+    return {}
+
+
+_SRC_LINK = re.compile(r'\[source\]\([^)]*?omasgan/(\w+\.py)#L(\d+)\)(\{[^}\n]*\})?')
+_ATTRS = re.compile(r'(\]\([^)\s]*\))\{[^}\n]*\}')          # pandoc attributes after a link: dropped
+_ROOT_LINK = re.compile(r'\]\(/(?!/)')                      # [x](/gan.html#y) -> [x](gan.html#y)
+_MD_IMG = re.compile(r'!\[([^\]]*)\]\(([^)\s]+)\)')
+
+def fix_markdown(md:str, page:'Page', site:'Site')->str:
+    "Rewrite nbdev/Quarto markdown for a static site: relative links, source links, local images copied in."
+    md = _SRC_LINK.sub(lambda m: f'<a class="source-link" href="source/{m.group(1)}.html#L-{m.group(2)}">source</a>', md)
+    md = _ATTRS.sub(r'\1', md)
+    md = _ROOT_LINK.sub('](', md)
+    def img(m):
+        alt, src = m.groups()
+        if re.match(r'^(https?:|data:)', src): return m.group(0)
+        return f'![{alt}]({site.copy_image(src)})'
+    return _MD_IMG.sub(img, md)
+
+
+class Page:
+    def __init__(self, key, file, title, nb=None, source=None, description=''):
+        self.key, self.file, self.nb, self.source, self.description = key, file, nb, source, description
+        self.text = 'Home' if file == 'index.html' else title       # the sidebar's name for the front page
+        self.title = title
+    @property
+    def title_html(self): return _inline_code(self.title)
+    @property
+    def nav_html(self): return _inline_code(self.text)
+
+def _inline_code(s:str)->str:
+    "A title as HTML: escaped, with `backticks` as <code>."
+    import html
+    return re.sub(r'`([^`]+)`', r'<code>\1</code>', html.escape(s))
+
+
+class Site:
+    def __init__(self, out:Path):
+        self.out = out
+        (out/'images').mkdir(parents=True, exist_ok=True)
+
+    def copy_image(self, src:str)->str:
+        "Copy a local image a markdown cell names (relative to nbs/ or to the repository) into images/."
+        for base in (ROOT/'nbs', ROOT):
+            p = (base/src).resolve()
+            if p.is_file():
+                dest = self.out/'images'/'assets'/p.name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(p, dest)
+                return f'images/assets/{p.name}'
+        raise FileNotFoundError(f'an image named in a notebook does not exist: {src}')
+
+
+def heading_ids(html:str)->str:
+    "Give headings Quarto's ids (lower case, spaces as '-'), the ids nbdev's links point to."
+    def qid(s): return re.sub(r'[^\w.\-]', '', s.lower())
+    html = re.sub(r'(<h[1-6] id=")([^"]*)(")', lambda m: m.group(1) + qid(m.group(2)) + m.group(3), html)
+    return re.sub(r'(<a class="anchor-link" href="#)([^"]*)(")', lambda m: m.group(1) + qid(m.group(2)) + m.group(3), html)
+
+
+def link_notebook_names(html:str, pages:dict, here:str)->str:
+    "Turn `07_detector`-style mentions of a notebook (in inline code) into links to its page."
+    def sub(m):
+        p = pages.get(m.group(1))
+        return m.group(0) if p is None or p.file == here else f'<a href="{p.file}">{m.group(0)}</a>'
+    return re.sub(r'<code>(\w+)</code>', sub, html)
+
+
+def strip_directives(src:str)->tuple:
+    "Split a code cell's leading `#| key: value` lines from its code."
+    lines, dirs = src.split('\n'), {}
+    while lines and lines[0].startswith('#|'):
+        k, _, v = lines.pop(0)[2:].strip().partition(':')
+        dirs[k.strip()] = v.strip() or True
+    return dirs, '\n'.join(lines).strip('\n')
+
+
+def prepare(nb, page:Page, site:Site):
+    "The notebook as the site shows it: front matter and hidden cells out, directives applied, links fixed."
+    cells = []
+    for c in nb.cells:
+        c.metadata.pop('execution', None)              # nbdev's timing, not valid nbformat
+        if c.cell_type == 'raw': continue
+        if c.cell_type == 'markdown':
+            if 'AUTOGENERATED! DO NOT EDIT' in c.source: continue
+            c.source = fix_markdown(c.source, page, site)
+        elif c.cell_type == 'code':
+            dirs, c.source = strip_directives(c.source)
+            if dirs.get('hide') or dirs.get('include') == 'false': continue
+            if dirs.get('echo') == 'false' or not c.source.strip(): c.metadata['transient'] = {'remove_source': True}
+            for o in c.get('outputs', []):
+                o.get('data', {}).pop('application/vnd.jupyter.widget-view+json', None)
+                if 'text/markdown' in o.get('data', {}):
+                    md = o.data['text/markdown']
+                    o.data['text/markdown'] = fix_markdown(''.join(md) if isinstance(md, list) else md, page, site)
+                    o.data.pop('text/plain', None)
+            if not c.source.strip() and not c.get('outputs'): continue
+        cells.append(c)
+    nb.cells = cells
+    nb.metadata.pop('widgets', None)                   # progress-bar widgets: their scripts live on a CDN
+    nb.metadata['title'] = page.title
+    return nb
+
+
+def exporter():
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import ExtractOutputPreprocessor
+    e = HTMLExporter(template_name='docs', extra_template_basedirs=[str(TEMPLATES.parent)], exclude_input_prompt=True,
+                     exclude_output_prompt=True, exclude_raw=True, anchor_link_text='¶')
+    e.register_preprocessor(ExtractOutputPreprocessor(extract_output_types={'image/png', 'image/jpeg', 'image/svg+xml'}), enabled=True)
+    return e
+
+
+def render(page:Page, site:Site, nav, order, pages, exp):
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    i = order.index(page)
+    resources = {'output_files_dir': f'images/{Path(page.file).stem}',
+                 'site': {'root': '', 'file': page.file, 'title': page.title, 'title_html': page.title_html, 'nav': nav, 'source': page.source,
+                          'description': markdown2html_mistune(fix_markdown(page.description, page, site)).strip()
+                                         .removeprefix('<p>').removesuffix('</p>') if page.description else '',
+                          'prev': order[i-1] if i else None, 'next': order[i+1] if i + 1 < len(order) else None}}
+    html, res = exp.from_notebook_node(page.nb, resources=resources)
+    for name, data in res.get('outputs', {}).items():
+        p = site.out/name; p.parent.mkdir(parents=True, exist_ok=True); p.write_bytes(data)
+    html = link_notebook_names(heading_ids(html), pages, page.file)
+    (site.out/page.file).write_text(html)
+
+
+# ---- generated pages ---------------------------------------------------------------------------------------
+def section(nb, heading:str, level:int=2)->list:
+    "The markdown cells of `nb` from the cell that starts with `heading` to the next heading of `level` or above."
+    out, on = [], False
+    for c in nb.cells:
+        if c.cell_type != 'markdown': continue
+        first = c.source.lstrip().split('\n', 1)[0]
+        if first.startswith(heading): on = True
+        elif on and re.match(rf'^#{{1,{level}}} ', first): break
+        if on: out.append(c)
+    if not out: raise ValueError(f'no section "{heading}" in the notebook')
+    return out
+
+
+def auroc_table(md:str)->tuple:
+    "(methods, classes, values) of the biggest markdown AUROC table (`| method | c=0 | ... | mean |`) in `md`."
+    best = None
+    for block in re.findall(r'(\| method \| c=0 .*?)(?:\n\n|\Z)', md, flags=re.S):
+        rows = [r.strip().strip('|').split('|') for r in block.strip().split('\n')]
+        head, body = [h.strip() for h in rows[0]], [r for r in rows[2:] if len(r) == len(rows[0])]
+        if best is None or len(body) > len(best[1]): best = (head, body)
+    head, body = best
+    vals = [[float(v.strip().strip('*')) for v in r[1:]] for r in body]
+    return [r[0].strip() for r in body], head[1:], vals
+
+
+def auroc_figure(methods, classes, vals)->bytes:
+    "A heat map of the AUROC table: one row per method, one column per left-out digit and the mean."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt, numpy as np
+    v = np.array(vals)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * len(classes), 0.8 + 0.34 * len(methods)))
+    im = ax.imshow(v, cmap='RdYlGn', vmin=0, vmax=1, aspect='auto')
+    ax.set_xticks(range(len(classes)), classes); ax.set_yticks(range(len(methods)), methods)
+    for (r, c), x in np.ndenumerate(v): ax.text(c, r, f'{x:.2f}', ha='center', va='center', fontsize=8)
+    ax.axvline(len(classes) - 1.5, color='k', lw=1)
+    fig.colorbar(im, ax=ax, fraction=0.03, label='AUROC')
+    ax.set_title('AUROC per left-out digit (mnist5k, quick budget, seed 0)')
+    fig.tight_layout()
+    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=90); plt.close(fig)
+    return buf.getvalue()
+
+
+def generated_pages(proc:Path):
+    "The results and bad-input pages, assembled from sections of the front page and of `90_cli`."
+    import nbformat, base64
+    index = nbformat.read(proc/'index.ipynb', as_version=4)
+    cells = [nbformat.v4.new_markdown_cell(c.source) for c in section(index, '## Results')]
+    for c in cells: c.source = re.sub(r'^(#+) ', lambda m: m.group(1)[:-1] + ' ' if len(m.group(1)) > 2 else m.group(1) + ' ', c.source, flags=re.M)
+    md = '\n\n'.join(c.source for c in cells)
+    methods, classes, vals = auroc_table(md)
+    fig = nbformat.v4.new_code_cell('', outputs=[nbformat.v4.new_output('display_data', data={
+        'image/png': base64.b64encode(auroc_figure(methods, classes, vals)).decode(), 'text/plain': '<Figure>'})])
+    intro = nbformat.v4.new_markdown_cell(
+        'The leave-one-out results of the front page, with the figure drawn from their table at build time '
+        '(every number comes from the commands quoted below; `09_loo` is the runner that writes them, '
+        '`08_metrics` the metrics).')
+    results = nbformat.v4.new_notebook(cells=[intro, fig] + cells)
+    cli = nbformat.read(proc/'90_cli.ipynb', as_version=4)
+    bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(c.source) for c in section(cli, '## Bad input')])
+    return {'@results': (results, 'Every method, every left-out digit: AUROC and the other metrics, and the time each took.'),
+            '@bad-input': (bad, 'Every bad input the `omasgan` command refuses with one clear line and exit code 2; '
+                                '`tests/test_bad_input.py` runs every row.')}
+
+
+def source_pages(site:Site, nav):
+    "One page of highlighted source per module, with an anchor per line (`#L-12`)."
+    from pygments import highlight
+    from pygments.lexers import PythonLexer
+    from pygments.formatters import HtmlFormatter
+    fmt = HtmlFormatter(linenos='table', lineanchors='L', anchorlinenos=True, cssclass='highlight')
+    (site.out/'source').mkdir(exist_ok=True)
+    css = fmt.get_style_defs('.highlight')
+    for py in sorted((ROOT/'omasgan').glob('*.py')):
+        if py.name == '_modidx.py': continue
+        body = highlight(py.read_text(), PythonLexer(), fmt)
+        (site.out/'source'/f'{py.name}.html').write_text(
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>omasgan/{py.name}</title>'
+            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="../site.css"><style>{css}</style></head>'
+            f'<body class="site source-page"><main style="margin-left:0"><p><a href="../index.html">omasgan</a> · '
+            f'<code>omasgan/{py.name}</code> (exported from the notebooks by nbdev)</p>{body}</main></body></html>')
+
+
+def build(out:Path, quiet=True)->Path:
+    import nbformat, jupyter_server_mathjax
+    proc = process_notebooks(quiet)
+    stems = sorted(p.stem for p in (ROOT/'nbs').glob('*.ipynb'))
+    listed = [k for _, ks in NAV for k in ks if not k.startswith('@')]
+    missing, extra = sorted(set(stems) - set(listed)), sorted(set(listed) - set(stems))
+    if missing or extra: raise SystemExit(f'tools/build_docs.py NAV is out of date: not listed {missing}, no notebook {extra}')
+    tmp = Path(tempfile.mkdtemp(prefix='.docs-', dir=out.parent))
+    try:
+        site = Site(tmp)
+        gen = generated_pages(proc)
+        pages = {}
+        for _, keys in NAV:
+            for k in keys:
+                if k.startswith('@'):
+                    file, title = GENERATED[k]; nb, desc = gen[k]
+                    pages[k] = Page(k, file, title, nb, None, desc)
+                else:
+                    nb = nbformat.read(proc/f'{k}.ipynb', as_version=4)
+                    fm = front_matter(nb)
+                    pages[k] = Page(k, fm.get('output-file', f'{k}.html'), fm.get('title', k), nb, f'nbs/{k}.ipynb',
+                                    fm.get('description', ''))
+        nav = [(g, [pages[k] for k in ks]) for g, ks in NAV]
+        order = [p for _, ps in nav for p in ps]
+        exp = exporter()
+        for p in order:
+            prepare(p.nb, p, site)
+            render(p, site, nav, order, pages, exp)
+            if not quiet: print(f'  {p.file:28s} {p.title}')
+        source_pages(site, nav)
+        shutil.copyfile(TEMPLATES/'site.css', tmp/'site.css')
+        shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', tmp/'mathjax')
+        (tmp/'.nojekyll').write_text('')
+        if out.exists(): shutil.rmtree(out)
+        tmp.rename(out)
+    finally:
+        if tmp.exists(): shutil.rmtree(tmp)
+    return out
+
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--out', default=str(ROOT/'docs'), help='the folder to write (replaced as a whole); default docs/')
+    ap.add_argument('--verbose', action='store_true', help="show nbdev's output and each page as it is written")
+    a = ap.parse_args()
+    out = build(Path(a.out).resolve(), quiet=not a.verbose)
+    print(f'wrote {sum(1 for _ in out.glob("*.html"))} pages to {out}; open {out/"index.html"}')
