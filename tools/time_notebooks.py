@@ -1,0 +1,44 @@
+"""Run notebooks top to bottom as a reader would (not under test: `IN_TEST` unset) and time each one.
+
+    python tools/time_notebooks.py                 # every notebook in nbs/
+    python tools/time_notebooks.py 04_gan 07a_convergence
+
+Each notebook runs from a copy in a temporary folder (nbs/ is not touched), one at a time: run nothing
+else on the machine meanwhile, since two PyTorch processes on the same cores slow each other down many
+times over. Prints one line per notebook and exits 1 if any failed or took longer than `--limit` seconds."""
+import argparse, shutil, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+def run(nb:Path, cwd:Path, timeout:int)->tuple:
+    "(seconds, error or None) of executing `nb` with cwd `cwd`."
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor, CellExecutionError
+    book = nbformat.read(nb, as_version=4)
+    ep = ExecutePreprocessor(timeout=timeout, kernel_name='python3')
+    t0 = time.time()
+    try: ep.preprocess(book, {'metadata': {'path': str(cwd)}}); err = None
+    except CellExecutionError as e: err = str(e).strip().splitlines()[-1][:200]
+    except Exception as e: err = f'{type(e).__name__}: {e}'[:200]
+    return time.time() - t0, err
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('names', nargs='*', help='notebook stems (default: all of nbs/)')
+    ap.add_argument('--limit', type=float, default=120, help='seconds a notebook may take (default 120)')
+    a = ap.parse_args()
+    nbs = [ROOT/'nbs'/f'{n.removesuffix(".ipynb")}.ipynb' for n in a.names] or sorted((ROOT/'nbs').glob('*.ipynb'))
+    missing = [str(p) for p in nbs if not p.exists()]
+    if missing: sys.exit(f'no such notebook: {", ".join(missing)}')
+    bad = 0
+    with tempfile.TemporaryDirectory() as d:
+        work = Path(d)/'nbs'
+        shutil.copytree(ROOT/'nbs', work)
+        shutil.copytree(ROOT/'assets', Path(d)/'assets')   # notebooks that save a figure for the README write ../assets
+        for p in nbs:
+            secs, err = run(work/p.name, work, timeout=int(max(a.limit * 10, 600)))
+            over = secs > a.limit
+            bad += bool(err or over)
+            print(f'{p.stem:24s} {secs:7.1f} s  {"FAILED: " + err if err else ("over the limit" if over else "ok")}', flush=True)
+    sys.exit(1 if bad else 0)
