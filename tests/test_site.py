@@ -6,7 +6,7 @@ Debian's Chromium through its ChromeDriver: the page renders (title, cells), eve
 (naturalWidth > 0), every formula was typeset by MathJax (as many rendered formulas as TeX sources, no
 MathJax error), and the console shows no error. Without Chromium (`apt install chromium chromium-driver`)
 the browser test is skipped, unless `OMASGAN_REQUIRE_BROWSER=1` (set by `.ci/run`) makes that a failure."""
-import functools, http.server, json, os, shutil, subprocess, sys, threading, time
+import functools, http.server, os, shutil, subprocess, sys, threading, time
 from pathlib import Path
 import pytest
 

@@ -10,7 +10,7 @@ Quarto is not needed (`nbdev-docs` still works for those who have it: it writes 
 Besides the notebooks the site has a results page (the leave-one-out tables of the front page and their
 figure), the bad-input catalogue of `90_cli`, and one page of highlighted source per module, the target
 of every API table's `source` link. `python tools/check_site.py docs` checks every internal link."""
-import argparse, io, json, os, re, shutil, sys, tempfile
+import argparse, html as _html, io, os, re, shutil, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,6 +182,9 @@ def render(page:Page, site:Site, nav, order, pages, exp):
     for name, data in res.get('outputs', {}).items():
         p = site.out/name; p.parent.mkdir(parents=True, exist_ok=True); p.write_bytes(data)
     html = link_notebook_names(heading_ids(html), pages, page.file)
+    n = iter(range(1, 10**6))                          # nbconvert's alt text says nothing: name the figure
+    html = re.sub(r'alt="No description has been provided for this image"',
+                  lambda m: f'alt="Figure {next(n)} of the page {_html.escape(page.title, quote=True)}"', html)
     (site.out/page.file).write_text(html)
 
 

@@ -3,7 +3,7 @@
 A reference resolves when the file it names exists under the site and, where it has a `#fragment`, that
 page has an element with that id. Links that leave the site (http:, https:, mailto:) are counted, not
 fetched (the site is built and checked offline). Exit status 1 and one line per broken reference otherwise."""
-import re, sys
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
