@@ -42,11 +42,8 @@ def process_notebooks(quiet=True):
         refresh_quarto_yml()
         nbdev.doclinks._build_modidx()
         nbdev_sidebar.__wrapped__(path=cfg.nbs_path)
-        out = io.StringIO()
-        if quiet:
-            from contextlib import redirect_stdout
-            with redirect_stdout(out): cache = proc_nbs(cfg.nbs_path, n_workers=0)
-        else: cache = proc_nbs(cfg.nbs_path, n_workers=0)
+        from contextlib import redirect_stdout, nullcontext
+        with redirect_stdout(io.StringIO()) if quiet else nullcontext(): cache = proc_nbs(cfg.nbs_path, n_workers=0)
         return Path(cache)
     finally: os.chdir(cwd)
 
