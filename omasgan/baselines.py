@@ -63,6 +63,7 @@ def baseline_config(cls:type, # `BaselineConfig` or a subclass
     omas = make_config(profile, kind)
     base = {f.name: getattr(omas, f.name) for f in dataclasses.fields(BaselineConfig) if hasattr(omas, f.name)}   # the shared fields only
     base['steps'] = omas.steps1
+    if kind == 'images': base.update(PROFILES[profile].get('baselines', {}))   # the baselines' own budget where a profile sets one
     return cls(**{**base, **cls.profiles.get('all', {}), **cls.profiles.get(kind, {}), **cls.profiles.get(profile, {}), **overrides})
 
 # %% ../nbs/08a_baselines.ipynb #b0a1c010

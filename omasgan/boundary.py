@@ -11,11 +11,11 @@ from .core import rng_state
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
 from .scale import wrap
-from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps, full_precision, speed_up
+from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps, full_precision, speed_up, averaged
 
 # %% auto #0
 __all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'generate', 'reference_bank',
-           'boundary_stage', 'train_boundary', 'boundary_band']
+           'boundary_stage', 'train_boundary', 'boundary_band', 'ring_sectors']
 
 # %% ../nbs/05_boundary.ipynb #bde1bae9
 EPS = 1e-8
@@ -121,6 +121,7 @@ def boundary_stage(x:Tensor, # normal training data, on the training device
     div, opt_b, opt_c = get_divergence(cfg.divergence, cfg.tau), adam(B, cfg), adam(critic, cfg)
     n, z_dim = cfg.batch, B.z_dim
     Bw, Cw = wrap(B), wrap(critic)     # DDP under `--ddp` (`09b_scale`): the wrappers where a network is trained
+    B_avg, update_avg = averaged(B, cfg)
     def step():
         loss_c = critic_steps(Cw, opt_c, div, x, B, cfg)
         z = sample_z(n, z_dim, x.device)
@@ -129,11 +130,12 @@ def boundary_stage(x:Tensor, # normal training data, on the training device
         with frozen_grads(critic): m = m_term(div, v_real, critic(b))
         d, s = d_term(b, bank, cfg.p, cfg.q, cfg.chunk_elems), s_term(z, b, cfg.p, cfg.q)
         loss = -m + cfg.lam * d + cfg.mu * s
-        opt_b.zero_grad(set_to_none=True); loss.backward(); opt_b.step()
+        opt_b.zero_grad(set_to_none=True); loss.backward(); opt_b.step(); update_avg()
         return dict(critic=loss_c, m=m.detach(), d=d.detach(), s=s.detach(), B=loss.detach())
     meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps2,
-                lam=cfg.lam, mu=cfg.mu, reference=cfg.reference, bank=cfg.bank)
-    return Stage('stage2', cfg.steps2, speed_up(step, cfg, x.device, B, critic), dict(B=B, critic=critic), dict(B=opt_b, critic=opt_c), extra=dict(bank=bank), meta=meta)
+                lam=cfg.lam, mu=cfg.mu, reference=cfg.reference, bank=cfg.bank, ema=cfg.ema)
+    nets = dict(B=B_avg, critic=critic, **({'B_train': B} if B_avg is not B else {}))   # 'B': the averaged B when `cfg.ema` > 0
+    return Stage('stage2', cfg.steps2, speed_up(step, cfg, x.device, B, critic), nets, dict(B=opt_b, critic=opt_c), extra=dict(bank=bank), meta=meta)
 
 def train_boundary(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, **kwargs)->tuple:
     "Train stage 2; returns (B, its critic, history). `kwargs` go to `train`."
@@ -166,3 +168,19 @@ def boundary_band(samples:Tensor, # points or images to place, (M, ...)
     t_lo, t_hi = t_lo.cpu(), t_hi.cpu()
     return dict(inside=(r < t_lo).float().mean().item(), band=((r >= t_lo) & (r <= t_hi)).float().mean().item(),
                 far=(r > t_hi).float().mean().item(), r_lo=t_lo.item(), r_hi=t_hi.item())
+
+# %% ../nbs/05_boundary.ipynb #975fb004
+def ring_sectors(samples:Tensor, # 2-D points, (M, 2)
+                 centers, # cluster centres, (K, 2)
+                 n:int=12, # equal angular sectors about each centre
+                )->Tensor:
+    "(K, `n`): the share of each centre's samples (nearest centre) in each angular sector about it; rows sum to 1 (0 for a centre with none)."
+    c = torch.as_tensor(centers, dtype=torch.float32)
+    s = samples.detach().float().cpu()
+    lab, out = torch.cdist(s, c).argmin(1), torch.zeros(len(c), n)
+    for k in range(len(c)):
+        d = s[lab == k] - c[k]
+        if not len(d): continue
+        sec = ((torch.atan2(d[:, 1], d[:, 0]) + math.pi) / (2 * math.pi) * n).long().clamp(0, n - 1)
+        out[k] = torch.bincount(sec, minlength=n).float() / len(d)
+    return out

@@ -59,20 +59,26 @@ def run_eval(net:nn.Module, x:Tensor, chunk:int=1024)->Tensor:
     return out
 
 class GeneratorMonitor:
-    "Stages 1 and 3: MMD² between the stage's generator `key` on fixed codes and the validation data; `mmd_ref` for two normal samples."
+    "Stages 1 and 3: MMD² between the stage's generator `key` on fixed codes and the validation data, against two normal samples' level."
     objective = ('mmd', 'min')
+    draws = 8                     # training subsets behind the two-sample level
     def __init__(self, key:str, # the generator's name in `stage.modules` ('G' or 'Gp')
                  x_val:Tensor, # normal validation data (on the device)
                  x_train:Tensor, # normal training data (for the reference level)
-                 cfg:Config, # eval_n, z_dim
+                 cfg:Config, # eval_n, z_dim, converge
                  z_dim:int|None=None, # the generator's latent dimension (default: `cfg.z_dim`)
                 ):
         self.key, self.val = key, subset(x_val, cfg.eval_n)
         self.scales = mmd_scales(self.val)
-        self.ref = mmd2(subset(x_train, cfg.eval_n), self.val, self.scales)
+        null = torch.tensor([mmd2(subset(x_train, cfg.eval_n, seed=s), self.val, self.scales) for s in range(self.draws)])
+        self.ref, self.noise = null.mean().item(), max(null.std().item(), 1e-12)   # MMD² of real vs real: its mean and spread
+        self.level = max(self.ref, 0.) + cfg.converge * self.noise                  # the criterion: MMD² at most this
         self.z = fixed_codes(cfg.eval_n, z_dim or cfg.z_dim, x_val.device)
     def __call__(self, stage)->dict:
-        return dict(mmd=mmd2(run_eval(stage.modules[self.key], self.z), self.val, self.scales), mmd_ref=self.ref)
+        return dict(mmd=mmd2(run_eval(stage.modules[self.key], self.z), self.val, self.scales), mmd_ref=self.ref, mmd_noise=self.noise)
+    def converged(self, row:dict)->bool:
+        "The criterion: validation MMD² within `converge` two-sample standard deviations of real-vs-real."
+        return row['mmd'] <= self.level
 
 class BoundaryMonitor:
     "Stage 2: shares of B(z) in the training data's bulk / boundary band / beyond (`boundary_band`), and its mean distance to the nearest validation sample."
@@ -107,7 +113,7 @@ class SeparationMonitor:
 
 # %% ../nbs/07a_convergence.ipynb #3bf5abd8
 METRICS = {'stage1': ('mmd', 'mmd_ref'), 'stage2': ('band', 'inside', 'far'), 'stage3': ('mmd', 'mmd_ref'), 'stage4': ('sep',)}
-_NOT_LOSSES = {'step', 'selected', 'mmd', 'mmd_ref', 'band', 'inside', 'far', 'nn', 'sep', 'gap'}
+_NOT_LOSSES = {'step', 'selected', 'criterion_met', 'ended_by_criterion', 'mmd_noise', 'mmd', 'mmd_ref', 'band', 'inside', 'far', 'nn', 'sep', 'gap'}
 
 def plot_curves(history:dict, # stage name → rows (dicts with 'step', losses and metrics)
                 title:str='', # figure title

@@ -16,7 +16,7 @@ from torchvision.datasets import MNIST, FashionMNIST, CIFAR10
 # %% auto #0
 __all__ = ['IMG_SIZE', 'DATASETS', 'PROTOCOLS', 'to_images', 'Data', 'toy2d', 'mnist5k', 'mnist', 'fashion_mnist', 'cifar10',
            'write_mnist_files', 'write_cifar10_files', 'image_folder', 'labelled_folders', 'load_data', 'Split',
-           'loo_split', 'to_points', 'array_split', 'folder_split', 'show_images', 'plot_split']
+           'loo_split', 'loo_indices', 'to_points', 'array_split', 'folder_split', 'show_images', 'plot_split']
 
 # %% ../nbs/01_data.ipynb #8207fb98
 IMG_SIZE = 32
@@ -307,6 +307,12 @@ def loo_split(data:Data, # the data set
               test_frac:float=0.2, # share of the normals held out for testing ('ganomaly' only)
              )->Split:
     "The leave-one-out split of `data` with `abnormal_class` as the anomaly, under `protocol`."
+    x_all, y_all, train, val, test_idx, c = loo_indices(data, abnormal_class, protocol, seed, val_frac, test_frac)
+    return Split(x_all[train], x_all[val], x_all[test_idx], (y_all[test_idx] == c).long(), y_all[test_idx],
+                 data.name, protocol, c, seed)
+
+def loo_indices(data:Data, abnormal_class:int, protocol:str='ganomaly', seed:int=0, val_frac:float=0.1, test_frac:float=0.2)->tuple:
+    "(images, labels, train indices, validation indices, test indices, class) behind `loo_split`: the inner selection splits the same normals."
     if protocol not in PROTOCOLS: raise ValueError(f"unknown protocol {protocol!r}: choose one of {', '.join(PROTOCOLS)}")
     k = len(data.classes)
     if isinstance(abnormal_class, bool) or not isinstance(abnormal_class, (int, np.integer)) or not 0 <= abnormal_class < k:
@@ -328,8 +334,7 @@ def loo_split(data:Data, # the data set
         test_idx = torch.cat([test_normal, (y_all == c).nonzero().flatten()])
     if len(normal) == 0: raise ValueError(f"{data.name} has no normal training images when class {c} is left out")
     train, val = _carve(normal, val_frac, g, 'validation')
-    return Split(x_all[train], x_all[val], x_all[test_idx], (y_all[test_idx] == c).long(), y_all[test_idx],
-                 data.name, protocol, c, seed)
+    return x_all, y_all, train, val, test_idx, c
 
 # %% ../nbs/01_data.ipynb #9f016795
 def to_points(x, # array or tensor of vectors, (N, D)

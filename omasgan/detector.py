@@ -321,7 +321,7 @@ class OMASGAN(Detector):
     def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic
-                 fd:str='both', # f_D reading(s) in AS: 'critic', 'density' or 'both'
+                 fd:str='critic', # f_D reading(s) in AS: 'critic', 'density' or 'both' (chosen by the inner LOO of `07c_selection`)
                  val_frac:float=0.1, # validation share carved from `X` when no validation data is given
                  progress:bool=True, # progress bars while fitting
                  generator:nn.Module|None=None, # your own generator, codes (N, z_dim) → samples; default: the profile's DCGAN/MLP
@@ -373,11 +373,21 @@ class OMASGAN(Detector):
         "Unstandardised score terms of `x` (on the device)."
         return raw_terms(self.nets, self.bank, x, self.cfg)
 
+    def _as(self, raw:dict, fd:str, lam_as:float)->Tensor:
+        "AS = z(J) + `lam_as` · z(f_D) for the reading `fd`, each term standardised with validation statistics."
+        z = lambda k: self.std(k, raw[k])
+        f = dict(critic=lambda: z('C'), density=lambda: z('GpNN'), both=lambda: (z('C') + z('GpNN')) / 2)[fd]()
+        return z('J') + lam_as * f
+
     def _combine(self, raw:dict)->dict:
         "All scores, AS included, from the raw terms (standardised with validation statistics)."
-        z = lambda k: self.std(k, raw[k])
-        fd = dict(critic=z('C'), density=z('GpNN'), both=(z('C') + z('GpNN')) / 2)[self.fd]
-        return {**raw, 'AS': z('J') + self.cfg.lam_as * fd}
+        return {**raw, 'AS': self._as(raw, self.fd, self.cfg.lam_as)}
+
+    def rescore(self, X, candidates:list)->list:
+        "AS of `X` under each candidate `{'fd': ..., 'lam_as': ...}` (`07c_selection`), from one computation of the terms."
+        self._check()
+        with torch.no_grad(): raw = self._raw_terms(self._prepare(X).to(self.device))
+        return [self._as(raw, c.get('fd', self.fd), c.get('lam_as', self.cfg.lam_as)).double().cpu().numpy() for c in candidates]
 
     def samples(self, n:int=64)->dict:
         "Boundary samples B(z) and samples of the retrained normal model G′(z)."

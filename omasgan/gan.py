@@ -11,14 +11,14 @@ from typing import Callable
 import torch
 from torch import nn, Tensor
 from .core import save_checkpoint, load_checkpoint, rng_state, set_rng_state, CheckpointError, atomic_write
-from .nets import make_nets, sample_z
+from .nets import make_nets, sample_z, frozen_copy
 from .divergences import get_divergence
 from .scale import ddp_active, wrap, is_main, rank, gather_state, mean_over_ranks, sync_tensors, check_in_sync, rank_seed
 
 # %% auto #0
 __all__ = ['PROFILES', 'field_errors', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'StageLog', 'train', 'draw',
            'frozen_grads', 'r1_penalty', 'critic_update', 'critic_steps', 'adam', 'nets_for', 'to_device', 'amp_dtype',
-           'full_precision', 'speed_up', 'gan_stage', 'train_gan']
+           'full_precision', 'speed_up', 'ema_update', 'averaged', 'gan_stage', 'stop_kw', 'train_gan']
 
 # %% ../nbs/04_gan.ipynb #1b165166
 def field_errors(obj, # a configuration object
@@ -57,7 +57,10 @@ class Config:
     batch: int = 64               # batch size of every stage
     lr: float = 2e-4              # Adam learning rate
     betas: tuple = (0., 0.999)    # Adam betas
-    steps1: int = 600             # stage-1 steps
+    steps1: int = 600             # stage-1 steps (a cap when `converge` > 0: the stage may end earlier)
+    ema: float = 0.               # decay of the exponential moving average of each generator's weights (G, B, G'); 0 = off
+    converge: float = 0.          # stages 1 and 3 end when validation MMD² ≤ `converge` × its two-sample noise level; 0 = run every step
+    min_steps: int = 1            # a stage ends on its criterion no earlier than this step
     # stage 2: the boundary generator B
     steps2: int = 200             # stage-2 steps
     lam: float = 20.              # weight λ of the distance term d
@@ -93,9 +96,10 @@ class Config:
 
     def validate(self):
         "Check types and ranges; raise one `ValueError` naming every bad field."
-        bad = field_errors(self, ints=('n_critic', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
+        bad = field_errors(self, ints=('n_critic', 'min_steps', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
                                        'steps1', 'steps2', 'steps3', 'steps4'),
-                           unit=('alpha', 'beta', 'gamma'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as'))
+                           unit=('alpha', 'beta', 'gamma'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'))
+        if not (isinstance(self.ema, (int, float)) and 0 <= self.ema < 1): bad.append(f"ema must lie in [0, 1), got {self.ema!r}")
         if not 0 < self.fpr < 1: bad.append(f"fpr must lie strictly between 0 and 1, got {self.fpr!r}")
         if self.amp not in ('auto', 'bf16', 'off'): bad.append(f"amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
         if self.select not in ('last', 'best'): bad.append(f"select must be 'last' or 'best', got {self.select!r}")
@@ -110,9 +114,12 @@ class Config:
 
 _EPOCHS_500 = 35_000   # ≈ 500 epochs of 4,500 images at batch 64
 _POINTS = dict(divergence='pearson', gp=1., z_dim=2, width=128, n_critic=5, lr=1e-3, betas=(0.5, 0.999), batch=256,
-               q=2., lam=100., mu=30., steps1=1500, steps2=1000, steps3=600, steps4=400, bank=2000, score_bank=2000)
+               q=2., lam=100., mu=30., ema=0., lam_as=1., steps1=1500, steps2=1000, steps3=600, steps4=400, bank=2000, score_bank=2000)
+_QUICK = dict(lr=4e-4, ema=0.99, converge=5., min_steps=200, steps1=1500, steps3=400, lam_as=8.,
+              baselines=dict(steps=600, lr=2e-4))   # the baselines keep the budget their results were measured with
 PROFILES = {
-    'quick': dict(points=_POINTS),
+    'quick': dict(_QUICK, points=_POINTS),
+    'quick-f': dict(_QUICK, divergence='pearson', gp=10., points=_POINTS),
     'tiny': dict(width=8, z_dim=16, batch=32, steps1=8, steps2=4, steps3=4, steps4=4, bank=128, score_bank=128, log_every=2,
                  ckpt_every=4, eval_every=4, eval_n=64,
                  points={**_POINTS, 'batch': 64, 'steps1': 20, 'steps2': 10, 'steps3': 10, 'steps4': 10,
@@ -135,7 +142,7 @@ def make_config(profile:str='quick', # a key of `PROFILES`
     names = {f.name for f in dataclasses.fields(Config)}
     unknown = sorted(set(overrides) - names)
     if unknown: raise ValueError(f"unknown setting(s) {', '.join(unknown)}: the settings are {', '.join(sorted(names))}")
-    base = {k: v for k, v in PROFILES[profile].items() if k != 'points'}
+    base = {k: v for k, v in PROFILES[profile].items() if k not in ('points', 'baselines')}
     if kind == 'points': base.update(PROFILES[profile].get('points', {}))
     return Config(**{**base, **overrides})
 
@@ -233,30 +240,34 @@ def train(stage:Stage, # the stage to run
           eval_every:int=100, # steps between `monitor` calls (at the next loss read)
           select:str='last', # end with the 'last' state, or the 'best' by `monitor.objective`
           log_dir:str|Path|None=None, # folder for `<stage.name>.csv` (and TensorBoard events)
+          until_converged:bool=False, # end the stage at the first evaluation where `monitor.converged(row)` holds
+          min_steps:int=1, # ... but not before this step
          )->list:
-    "Run `stage` to its last step (resuming from its checkpoint if any); return the history of mean losses and validation metrics."
+    "Run `stage` to its last step, or to its convergence criterion (resuming from its checkpoint if any); return the history of mean losses and validation metrics."
     if select not in ('last', 'best'): raise ValueError(f"select must be 'last' or 'best', got {select!r}")
     objective = getattr(monitor, 'objective', None)
     if select == 'best' and objective is None: raise ValueError(f"{stage.name}: select='best' needs a monitor with an objective")
     path = Path(ckpt_dir)/f'{stage.name}.pt' if ckpt_dir is not None else None
-    start, history, best = 0, [], None
+    if until_converged and not hasattr(monitor, 'converged'): raise ValueError(f"{stage.name}: until_converged needs a monitor with a convergence criterion")
+    start, history, best, ended = 0, [], None, None
     if path is not None and path.exists():
         ck = load_checkpoint(path)
         start, history = stage.load_state_dict(ck, path)
         best = ck.get('best') if select == 'best' else None
+        ended = ck.get('ended')                         # 'criterion': the stage had already met its criterion
     sync_tensors(stage.extra.values())                  # under DDP: rank 0's sample banks and counters
     writer = not ddp_active() or is_main()              # under DDP rank 0 alone writes checkpoints, logs and shows progress
     log = StageLog(log_dir, stage.name, start) if log_dir is not None and writer else None
     for m in stage.modules.values():
         if any(p.requires_grad for p in m.parameters()): m.train()
     bar = None
-    if progress and writer and stage.steps > start:
+    if progress and writer and stage.steps > start and ended is None:
         from tqdm.auto import tqdm
         bar = tqdm(total=stage.steps, initial=start, desc=stage.name, leave=False, dynamic_ncols=True, file=sys.stderr)
     sums, n, last_ck = None, 0, start
     kill_at = _kill_point()
     try:
-        for i in range(start, stage.steps):
+        for i in range(start, stage.steps if ended is None else start):
             losses = stage.step()
             sums = dict(losses) if sums is None else {k: sums[k] + v for k, v in losses.items()}
             n += 1
@@ -272,6 +283,9 @@ def train(stage:Stage, # the stage to run
                 prev = history[-1]['step'] if history else 0
                 if monitor is not None and (done // eval_every > prev // eval_every or done == stage.steps):
                     with torch.no_grad(): row.update(monitor(stage))     # validation data only; draws nothing from the training streams
+                    if hasattr(monitor, 'converged'):
+                        row['criterion_met'] = float(monitor.converged(row))
+                        if until_converged and row['criterion_met'] and done >= min_steps and done < stage.steps: ended = 'criterion'
                     if select == 'best' and _better(row[objective[0]], best, objective[1]):
                         best = dict(step=done, value=row[objective[0]],
                                     modules={k: {p: t.detach().clone() for p, t in m.state_dict().items()} for k, m in stage.modules.items()})
@@ -280,16 +294,20 @@ def train(stage:Stage, # the stage to run
                 if bar is not None:
                     bar.update(done - bar.n); bar.set_postfix({k: f'{v:.3g}' for k, v in row.items() if k != 'step'}, refresh=False)
                 for cb in callbacks: cb(stage, done, row)
-            if path is not None and (done - last_ck >= ckpt_every or done == stage.steps) and n == 0:
+            if path is not None and (done - last_ck >= ckpt_every or done == stage.steps or ended) and n == 0:
                 rngs = gather_state(rng_state()) if ddp_active() else None  # every rank's random stream, for a DDP resume
-                extra = {**({'rng_ranks': rngs} if rngs else {}), **({'best': best} if best is not None else {})}
+                extra = {**({'rng_ranks': rngs} if rngs else {}), **({'best': best} if best is not None else {}),
+                         **({'ended': ended} if ended else {})}
                 if writer: save_checkpoint(path, {**stage.state_dict(done, history), **extra})
                 last_ck = done
             if kill_at == (stage.name, done): os.kill(os.getpid(), signal.SIGKILL)   # fault injection for the crash tests
+            if ended: break
     finally:
         if bar is not None: bar.close()
         if log is not None: log.close()
-    stage.selected = stage.steps
+    stage.ended = ended or 'cap'                        # what ended the stage: its criterion, or its step cap
+    stage.selected = history[-1]['step'] if history else stage.steps
+    if history: history[-1]['ended_by_criterion'] = float(ended == 'criterion')
     if select == 'best' and best is not None:           # the state the validation metric liked best
         for k, m in stage.modules.items(): m.load_state_dict(best['modules'][k])
         stage.selected = best['step']
@@ -390,6 +408,21 @@ def speed_up(step:Callable, # one training step
         with torch.autocast(kind, dtype=dt): return step()
     return run
 
+@torch.no_grad()
+def ema_update(avg:nn.Module, # the averaged copy (frozen)
+               net:nn.Module, # the network being trained
+               decay:float, # weight of the old average
+              ):
+    "`avg` ← `decay`·`avg` + (1 − `decay`)·`net` for the weights; buffers (batch-norm statistics) copied from `net`."
+    for a, p in zip(avg.parameters(), net.parameters()): a.lerp_(p.detach(), 1 - decay)
+    for a, b in zip(avg.buffers(), net.buffers()): a.copy_(b)
+
+def averaged(net:nn.Module, cfg:Config)->tuple:
+    "(the generator later stages use, a function to call after each of `net`'s updates): an EMA copy of `net` when `cfg.ema` > 0, else `net` itself."
+    if not cfg.ema: return net, lambda: None
+    avg = frozen_copy(net)
+    return avg, lambda: ema_update(avg, net, cfg.ema)
+
 def gan_stage(x:Tensor, # normal training data, on the training device
               cfg:Config, # hyper-parameters (divergence, n_critic, gp, batch, lr, steps1)
               G:nn.Module|None=None, D:nn.Module|None=None, # networks to train (fresh ones if None)
@@ -399,16 +432,22 @@ def gan_stage(x:Tensor, # normal training data, on the training device
     div, opt_g, opt_d = get_divergence(cfg.divergence, cfg.tau), adam(G, cfg), adam(D, cfg)
     B, z_dim = cfg.batch, G.z_dim
     Gw, Dw = wrap(G), wrap(D)          # in DDP under `--ddp` (see `09b_scale`); G and D themselves otherwise
+    G_avg, update_avg = averaged(G, cfg)
     def step():
         loss_d = critic_steps(Dw, opt_d, div, x, G, cfg)
         with frozen_grads(D): loss_g = div.generator_loss(D(Gw(sample_z(B, z_dim, x.device))))
-        opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step()
+        opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step(); update_avg()
         return dict(D=loss_d, G=loss_g.detach())
-    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps1)
-    return Stage('stage1', cfg.steps1, speed_up(step, cfg, x.device, G, D), dict(G=G, D=D), dict(G=opt_g, D=opt_d), meta=meta)
+    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps1, ema=cfg.ema)
+    nets = dict(G=G_avg, D=D, **({'G_train': G} if G_avg is not G else {}))   # 'G' is what later stages and the monitor use
+    return Stage('stage1', cfg.steps1, speed_up(step, cfg, x.device, G, D), nets, dict(G=opt_g, D=opt_d), meta=meta)
+
+def stop_kw(cfg:Config, monitor)->dict:
+    "`train`'s arguments that end a generator stage on its convergence criterion (when `cfg.converge` > 0 and a monitor is given)."
+    return dict(until_converged=True, min_steps=cfg.min_steps) if cfg.converge and monitor is not None else {}
 
 def train_gan(x:Tensor, cfg:Config, G=None, D=None, **kwargs)->tuple:
     "Train stage 1 on normal data `x`; returns (G, D, history). `kwargs` go to `train`."
     st = gan_stage(x, cfg, G, D)
-    hist = train(st, **{'log_every': cfg.log_every, 'ckpt_every': cfg.ckpt_every, **kwargs})
+    hist = train(st, **{'log_every': cfg.log_every, 'ckpt_every': cfg.ckpt_every, **stop_kw(cfg, kwargs.get('monitor')), **kwargs})
     return st.modules['G'], st.modules['D'], hist

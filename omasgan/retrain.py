@@ -9,7 +9,7 @@ from torch import nn, Tensor
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
 from .scale import wrap
-from .gan import Config, Stage, train, draw, adam, frozen_grads, r1_penalty, speed_up
+from .gan import Config, Stage, train, draw, adam, frozen_grads, r1_penalty, speed_up, averaged, stop_kw
 
 # %% auto #0
 __all__ = ['mixture_critic_loss', 'retrain_stage', 'train_retrain']
@@ -36,6 +36,7 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
     n, z_dim, dev, a, b = cfg.batch, Gp.z_dim, x.device, cfg.alpha, cfg.beta
     z = lambda: sample_z(n, z_dim, dev)
     Gw, Cw = wrap(Gp), wrap(C)          # DDP under `--ddp` (`09b_scale`): the wrappers where a network is trained
+    Gp_avg, update_avg = averaged(Gp, cfg)
     def step():
         for _ in range(cfg.n_critic):
             real = draw(x, n)
@@ -50,13 +51,14 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
             opt_c.zero_grad(set_to_none=True); loss_c.backward(); opt_c.step()
         with frozen_grads(C): loss_g = b * div.generator_loss(C(Gw(z())))
         if b > 0:
-            opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step()
+            opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step(); update_avg()
         return dict(C=loss_c.detach(), Gp=loss_g.detach())
-    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps3, alpha=a, beta=b)
-    return Stage('stage3', cfg.steps3, speed_up(step, cfg, x.device, G_ref, B_ref, Gp, C), dict(Gp=Gp, C=C), dict(Gp=opt_g, C=opt_c), meta=meta)
+    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps3, alpha=a, beta=b, ema=cfg.ema)
+    nets = dict(Gp=Gp_avg, C=C, **({'Gp_train': Gp} if Gp_avg is not Gp else {}))   # 'Gp': the averaged G' when `cfg.ema` > 0
+    return Stage('stage3', cfg.steps3, speed_up(step, cfg, x.device, G_ref, B_ref, Gp, C), nets, dict(Gp=opt_g, C=opt_c), meta=meta)
 
 def train_retrain(x:Tensor, G:nn.Module, D:nn.Module, B:nn.Module, cfg:Config, **kwargs)->tuple:
     "Train stage 3; returns (G', C, history). `kwargs` go to `train`."
     st = retrain_stage(x, G, D, B, cfg)
-    hist = train(st, **{'log_every': cfg.log_every, 'ckpt_every': cfg.ckpt_every, **kwargs})
+    hist = train(st, **{'log_every': cfg.log_every, 'ckpt_every': cfg.ckpt_every, **stop_kw(cfg, kwargs.get('monitor')), **kwargs})
     return st.modules['Gp'], st.modules['C'], hist
