@@ -307,7 +307,7 @@ def train(stage:Stage, # the stage to run
         if log is not None: log.close()
     stage.ended = ended or 'cap'                        # what ended the stage: its criterion, or its step cap
     stage.selected = history[-1]['step'] if history else stage.steps
-    if history: history[-1]['ended_by_criterion'] = float(ended == 'criterion')
+    if history and hasattr(monitor, 'converged'): history[-1]['ended_by_criterion'] = float(ended == 'criterion')
     if select == 'best' and best is not None:           # the state the validation metric liked best
         for k, m in stage.modules.items(): m.load_state_dict(best['modules'][k])
         stage.selected = best['step']

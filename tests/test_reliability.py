@@ -46,6 +46,24 @@ def test_killed_run_resumes_to_identical_scores(tmp_path, reference, point):
     for k in reference: np.testing.assert_array_equal(got[k], reference[k], err_msg=k)
     assert not (tmp_path/JOB/'ckpt').exists()                      # checkpoints are removed once the result exists
 
+# stages that end on their convergence criterion, with averaged generators: a kill at the step the criterion ended a stage,
+# or in a later stage, resumes to the same scores, and the resumed stage does not train on past its early end
+EARLY = (*LOO[:-2], '--set', 'converge=1e9', '--set', 'min_steps=5', '--set', 'ema=0.9', '--set', 'eval_every=5', '--out', 'run')
+
+@pytest.mark.parametrize('point', ['stage1:5', 'stage3:5', 'stage2:3'])
+def test_early_ended_stages_resume_to_identical_scores(tmp_path, point):
+    ref, killed = tmp_path/'ref', tmp_path/'killed'
+    ref.mkdir(); killed.mkdir()
+    assert run(*EARLY, cwd=ref).returncode == 0
+    r = run(*EARLY, cwd=killed, env={'OMASGAN_KILL_AT': point})
+    assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr[-2000:])
+    assert run(*EARLY, cwd=killed).returncode == 0
+    for k, v in scores(ref).items(): np.testing.assert_array_equal(scores(killed)[k], v, err_msg=k)
+    import csv
+    for stage in ('stage1', 'stage3'):
+        rows = list(csv.DictReader(open(killed/JOB/'logs'/f'{stage}.csv')))
+        assert rows[-1]['step'] == '5' and float(rows[-1]['ended_by_criterion']) == 1., rows[-1]   # ended by the criterion at step 5 of 20
+
 # the baselines train with the same loop: a kill inside each one's stage(s) resumes to the same scores
 BASELINE_KILLS = [('ganomaly', 'ganomaly:7'), ('vae', 'vae:12'), ('egbad', 'egbad:5'), ('anogan', 'dcgan:13'),
                   ('deepsvdd', 'svdd_pretrain:6'), ('deepsvdd', 'svdd:3'), ('fencegan', 'fence_pretrain:3'), ('fencegan', 'fencegan:7'),
