@@ -239,6 +239,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'omasgan.detector.OMASGAN._raw_terms': ('detector.html#omasgan._raw_terms', 'omasgan/detector.py'),
                                   'omasgan.detector.OMASGAN._train': ('detector.html#omasgan._train', 'omasgan/detector.py'),
                                   'omasgan.detector.OMASGAN.make_config': ('detector.html#omasgan.make_config', 'omasgan/detector.py'),
+                                  'omasgan.detector.OMASGAN.reading': ('detector.html#omasgan.reading', 'omasgan/detector.py'),
                                   'omasgan.detector.OMASGAN.rescore': ('detector.html#omasgan.rescore', 'omasgan/detector.py'),
                                   'omasgan.detector.OMASGAN.samples': ('detector.html#omasgan.samples', 'omasgan/detector.py'),
                                   'omasgan.detector.Standardizer': ('detector.html#standardizer', 'omasgan/detector.py'),

@@ -321,14 +321,14 @@ class OMASGAN(Detector):
     def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic
-                 fd:str='critic', # f_D reading(s) in AS: 'critic', 'density' or 'both' (chosen by the inner LOO of `07c_selection`)
+                 fd:str|None=None, # f_D reading(s) in AS: 'critic', 'density' or 'both'; None: 'critic' for images (the inner LOO's choice, `07c_selection`), 'both' for points
                  val_frac:float=0.1, # validation share carved from `X` when no validation data is given
                  progress:bool=True, # progress bars while fitting
                  generator:nn.Module|None=None, # your own generator, codes (N, z_dim) → samples; default: the profile's DCGAN/MLP
                  critic:nn.Module|None=None, # your own critic, samples → raw scores (N,); default: the profile's
                  **overrides, # any `Config` field, e.g. steps1=2000, lam=10.
                 ):
-        if fd not in ('critic', 'density', 'both'): raise ValueError(f"fd must be 'critic', 'density' or 'both', got {fd!r}")
+        if fd not in (None, 'critic', 'density', 'both'): raise ValueError(f"fd must be 'critic', 'density' or 'both', got {fd!r}")
         for name, m in (('generator', generator), ('critic', critic)):
             if m is not None and not isinstance(m, nn.Module): raise TypeError(f"{name} must be a torch.nn.Module, got {type(m).__name__}")
         super().__init__(profile, seed, device, val_frac, progress, **overrides)
@@ -381,13 +381,18 @@ class OMASGAN(Detector):
 
     def _combine(self, raw:dict)->dict:
         "All scores, AS included, from the raw terms (standardised with validation statistics)."
-        return {**raw, 'AS': self._as(raw, self.fd, self.cfg.lam_as)}
+        return {**raw, 'AS': self._as(raw, self.reading, self.cfg.lam_as)}
+
+    @property
+    def reading(self)->str:
+        "The f_D reading AS uses: `fd` when given, else 'critic' on images and 'both' on points."
+        return self.fd or ('both' if getattr(self, 'kind', 'images') == 'points' else 'critic')
 
     def rescore(self, X, candidates:list)->list:
         "AS of `X` under each candidate `{'fd': ..., 'lam_as': ...}` (`07c_selection`), from one computation of the terms."
         self._check()
         with torch.no_grad(): raw = self._raw_terms(self._prepare(X).to(self.device))
-        return [self._as(raw, c.get('fd', self.fd), c.get('lam_as', self.cfg.lam_as)).double().cpu().numpy() for c in candidates]
+        return [self._as(raw, c.get('fd', self.reading), c.get('lam_as', self.cfg.lam_as)).double().cpu().numpy() for c in candidates]
 
     def samples(self, n:int=64)->dict:
         "Boundary samples B(z) and samples of the retrained normal model G′(z)."

@@ -2,7 +2,8 @@
 """Seed spread and paired comparisons from `omasgan loo` runs: per-digit mean ± std over seeds of each method,
 the mean per-digit std, and for each pair (A, B) the paired differences over (digit, seed).
 
-    python tools/paired.py runs/loo-kl/results.csv runs/loo-f/results.csv [--against kNN GANomaly] [--extra runs/base/results.csv]
+    python tools/paired.py runs/loo-kl/results.csv f-GAN=runs/loo-f/results.csv [--against kNN GANomaly]
+    (a run folder instead of its results.csv reads the finished jobs' result.json files)
 
 A difference counts as exceeding the seed spread when |mean paired difference| > 2 × its standard error over
 the (digit, seed) pairs and, for one digit, when |mean difference over seeds| > the larger of the two seed stds.
@@ -11,11 +12,17 @@ import argparse, csv, math
 from collections import defaultdict
 import numpy as np
 
+def _rows(p):
+    "Rows of a `results.csv`, or of every finished job's `result.json` under a run folder (while the run goes on)."
+    from pathlib import Path
+    import json
+    if Path(p).is_dir(): return [r for f in sorted(Path(p).glob('jobs/*/result.json')) for r in json.loads(f.read_text())['rows']]
+    with open(p, newline='') as f: return list(csv.DictReader(f))
+
 def read(paths, rename=None):
     rows = []
     for p in paths:
-        with open(p, newline='') as f:
-            for r in csv.DictReader(f):
+            for r in _rows(p):
                 m = r['method']
                 if rename and p in rename and not m.startswith('kNN'): m = m.replace('OMASGAN', rename[p], 1)
                 rows.append((m, int(r['abnormal_class']), int(r['seed']), float(r['auroc'])))
