@@ -22,7 +22,7 @@ __all__ = ['TOY_BOX', 'BaselineConfig', 'baseline_config', 'Encoder', 'JointCrit
 @dataclass
 class BaselineConfig:
     "Settings every baseline shares with OMASGAN's profile: budget, network sizes, batch, optimiser, loop and threshold."
-    steps: int = 600              # training steps (default: the profile's stage-1 steps)
+    steps: int = 600              # training steps (default: the profile's `baselines` steps, else its stage-1 steps)
     z_dim: int = 64               # latent dimension (codes of encoders, inputs of generators)
     width: int = 32               # DCGAN width (images) or MLP hidden width (points)
     batch: int = 64               # batch size
@@ -58,7 +58,7 @@ def baseline_config(cls:type, # `BaselineConfig` or a subclass
                     kind:str='images', # 'images' or 'points'
                     **overrides, # fields of `cls`
                    )->BaselineConfig:
-    "`cls` for `profile`: OMASGAN's shared settings of that profile, `steps` = its stage-1 steps, `cls.profiles['all']`, `[kind]` and `[profile]`, then `overrides`."
+    "`cls` for `profile`: OMASGAN's shared settings of that profile, `steps` = its stage-1 steps, the profile's `baselines` values (images), `cls.profiles['all']`, `[kind]` and `[profile]`, then `overrides`."
     names = _unknown(cls, overrides)
     omas = make_config(profile, kind)
     base = {f.name: getattr(omas, f.name) for f in dataclasses.fields(BaselineConfig) if hasattr(omas, f.name)}   # the shared fields only
