@@ -13,7 +13,7 @@ from .data import Data, Split, loo_indices, _carve
 from .metrics import evaluate
 
 # %% auto #0
-__all__ = ['inner_split', 'score_candidates', 'candidate_scores', 'inner_loo', 'choose']
+__all__ = ['inner_split', 'score_candidates', 'inner_loo', 'choose']
 
 # %% ../nbs/07c_selection.ipynb #5019591c
 def inner_split(data:Data, # a labelled data set
@@ -42,13 +42,6 @@ def score_candidates(fd=('critic', 'density', 'both'), # readings of f_D
     "OMASGAN's score candidates: every (`fd`, `lam_as`) pair."
     return [dict(fd=f, lam_as=float(l)) for f, l in itertools.product(fd, lam_as)]
 
-def candidate_scores(det, # a fitted detector
-                     X, # samples to score
-                     candidates:list, # dicts of settings the detector's `rescore` understands
-                    )->list:
-    "The main score of `X` under each candidate, from one computation of the raw terms."
-    return det.rescore(X, candidates)
-
 # %% ../nbs/07c_selection.ipynb #38a541bc
 def inner_loo(data:Data, # a labelled data set
               abnormal_class:int, # the outer anomaly c
@@ -68,7 +61,7 @@ def inner_loo(data:Data, # a labelled data set
         t0 = time.time()
         det = make_detector(seed).fit(sp.train, sp.val, input_hw=input_hw)
         y = sp.test_labels.numpy()
-        aurocs = [evaluate(y, s)['auroc'] for s in candidate_scores(det, sp.test, candidates)]
+        aurocs = [evaluate(y, s)['auroc'] for s in det.rescore(sp.test, candidates)]
         terms = {k: evaluate(y, v)['auroc'] for k, v in det.score_terms(sp.test).items()}
         rec = dict(abnormal_class=abnormal_class, held_class=h, seed=seed, candidates=candidates, auroc=aurocs, terms=terms,
                    seconds=time.time() - t0)
