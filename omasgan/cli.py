@@ -74,7 +74,8 @@ def loo(args)->int:
     st = Settings(args.dataset, args.classes, seeds, args.profile, methods, args.protocol, args.data_root, args.download,
                   args.device, parse_overrides(args.set), args.ddp)
     t0 = time.time()
-    res = run_loo(st, args.out, progress=not args.quiet, overwrite=args.overwrite, log=lambda m: print(m, file=sys.stderr))
+    res = run_loo(st, args.out, progress=not args.quiet, overwrite=args.overwrite, log=lambda m: print(m, file=sys.stderr),
+                  rescore=args.rescore)
     mins = (time.time() - t0) / 60
     if not is_main(): return 1 if res['failed'] else 0     # under torchrun rank 0 reports
     print((Path(args.out)/'results.md').read_text())
@@ -212,6 +213,7 @@ def make_parser()->argparse.ArgumentParser:
     lo.add_argument('--methods', default=','.join(Settings().methods), help=f"detectors, comma-separated, from: {', '.join(METHODS)}")
     lo.add_argument('--out', default='runs/loo', help='run folder (rerunning resumes it)')
     lo.add_argument('--ddp', action='store_true', help='under torchrun: train each job on all ranks with DDP (OMASGAN only) instead of sharding the jobs')
+    lo.add_argument('--rescore', action='store_true', help="score the finished jobs again from their saved models with this version's score settings (no training)")
     _add_model_args(lo)
     lo.set_defaults(func=loo)
     rr = sub.add_parser('rerun', help="run one job again from its config.json", formatter_class=fmt,

@@ -21,7 +21,8 @@ from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
 # %% auto #0
-__all__ = ['SCORES', 'NATIVE_HW', 'DETECTORS', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'critic_anomaly',
+__all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'DETECTORS', 'anomaly_logit', 'j_loss', 'detector_stage',
+           'train_detector', 'reading_terms', 'check_reading', 'critic_anomaly', 'knn_mean', 'critic_features',
            'raw_terms', 'Standardizer', 'Detector', 'check_nets', 'OMASGAN', 'knn_scores', 'loo_auroc',
            'auroc_markdown']
 
@@ -61,7 +62,23 @@ def train_detector(x:Tensor, Gp:nn.Module, B:nn.Module, C:nn.Module, cfg:Config,
     return st.modules['J'], hist
 
 # %% ../nbs/07_detector.ipynb #1e864080
-SCORES = ('D', 'C', 'J', 'GpNN', 'AS')
+SCORES = ('D', 'C', 'J', 'GpNN', 'GpNNf', 'AS')
+READINGS = dict(critic='C', density='GpNN', both='C+GpNN', features='GpNNf')   # names of the f_D readings of earlier versions
+FD_TERMS = ('D', 'C', 'GpNN', 'GpNNf')   # the terms f_D may average
+
+def reading_terms(fd:str)->list:
+    "The score terms an f_D reading averages: 'C+GpNNf' → ['C', 'GpNNf']; 'critic', 'density', 'both' as in `READINGS`."
+    names = [t.strip() for t in READINGS.get(fd, fd).split('+')]
+    bad = [t for t in names if t not in FD_TERMS]
+    if bad or len(set(names)) != len(names):
+        raise ValueError(f"fd must name distinct terms of {', '.join(FD_TERMS)} joined by '+' (or be one of {', '.join(READINGS)}), got {fd!r}")
+    return names
+
+def check_reading(fd:str|None)->None:
+    "Raise `ValueError` unless `fd` is None or a valid reading (see `reading_terms`)."
+    if fd is not None:
+        if not isinstance(fd, str): raise ValueError(f"fd must be a string such as 'C+GpNNf', got {fd!r}")
+        reading_terms(fd)
 NATIVE_HW = dict(mnist5k=(28, 28), mnist=(28, 28), fashion_mnist=(28, 28), cifar10=(32, 32))  # raw image size of each data set
 
 @torch.no_grad()
@@ -72,14 +89,40 @@ def critic_anomaly(critic:nn.Module, x:Tensor, chunk:int=2048)->Tensor:
     critic.train(was)
     return out
 
+def knn_mean(a:Tensor, # rows to place, (N, ...)
+             bank:Tensor, # reference rows, (Q, ...)
+             k:int=5, # neighbours
+             max_elems:int=2**22, # memory bound of the distance blocks
+            )->Tensor:
+    "Mean Euclidean distance of each row of `a` to its `k` nearest rows of `bank`, (N,), in blocks of at most `max_elems` distances."
+    a, bank = a.flatten(1).float(), bank.flatten(1).float()
+    k, rows = min(k, len(bank)), max(1, max_elems // max(1, len(bank)))
+    return torch.cat([torch.cdist(a[i:i + rows], bank).topk(k, largest=False).values.mean(1) for i in range(0, len(a), rows)])
+
+@torch.no_grad()
+def critic_features(critic:nn.Module, x:Tensor, chunk:int=2048)->Tensor|None:
+    "`critic.features(x)` flattened, in eval mode and in chunks; None for a critic without a `features` method."
+    if not callable(getattr(critic, 'features', None)): return None
+    was = critic.training; critic.eval()
+    out = torch.cat([critic.features(x[i:i + chunk]).flatten(1).float() for i in range(0, len(x), chunk)])
+    critic.train(was)
+    return out
+
 def raw_terms(nets:dict, # at least D, C and J (critics)
-              bank:Tensor, # G'(z) samples for the density reading
+              bank:Tensor, # G'(z) samples for the density readings
               x:Tensor, # samples to score, on the nets' device
-              cfg:Config, # p, q and chunk_elems
+              cfg:Config, # p, q, nn_k and chunk_elems
+              bank_features:Tensor|None=None, # `critic_features(nets['C'], bank)`, when already computed
              )->dict:
-    "The unstandardised score terms of `x`: $-V$ of D, C and J, and GpNN, the distance to the nearest sample in `bank`."
-    return dict(D=critic_anomaly(nets['D'], x), C=critic_anomaly(nets['C'], x), J=critic_anomaly(nets['J'], x),
-                GpNN=nn_distance(x, bank, cfg.p, cfg.q, cfg.chunk_elems))
+    """The unstandardised score terms of `x`: $-V$ of D, C and J; GpNN, the distance to the nearest sample in `bank`;
+    GpNNf, the mean distance to the `cfg.nn_k` nearest samples of `bank` in C's feature space (when C has `features`)."""
+    out = dict(D=critic_anomaly(nets['D'], x), C=critic_anomaly(nets['C'], x), J=critic_anomaly(nets['J'], x),
+               GpNN=nn_distance(x, bank, cfg.p, cfg.q, cfg.chunk_elems))
+    fx = critic_features(nets['C'], x)
+    if fx is not None:
+        fb = bank_features if bank_features is not None else critic_features(nets['C'], bank)
+        out['GpNNf'] = knn_mean(fx, fb, cfg.nn_k, cfg.chunk_elems)
+    return out
 
 class Standardizer:
     "Per-term affine standardisation fitted on normal validation scores only."
@@ -104,6 +147,7 @@ class Detector:
     buffers = ()            # names of tensor attributes saved with the networks (e.g. a sample bank)
     ddp = False             # whether `fit` can train across `torchrun` ranks with DDP (`09b_scale`)
     image_size = IMG_SIZE   # images are padded or resized to this square size; None keeps their own
+    score_settings = ('fpr',)   # `Config` fields that change the scores (or the threshold) but not the training
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw); DETECTORS[cls.__name__] = cls
@@ -210,6 +254,23 @@ class Detector:
         self.val_scores = {k: v.cpu() for k, v in self._combine(raw).items()}
         self.threshold = torch.quantile(self.val_scores[self.main].double(), 1 - self.cfg.fpr).item()
 
+    def rescored(self, X_val, # the normal validation data the detector was fitted with
+                 cfg, # a configuration whose `score_settings` fields to adopt (its other fields must match the fitted ones)
+                 **init, # constructor arguments that only change the score, e.g. `fd=None` for OMASGAN
+                )->Detector:
+        "Adopt the score settings of `cfg` and `init` and refit the standardisation and threshold on `X_val`; the networks stay as trained."
+        self._check()
+        free = set(self.score_settings) | {'chunk_elems', 'compile', 'log_every', 'ckpt_every'}
+        diff = [k for k in asdict(cfg) if k not in free and asdict(cfg)[k] != asdict(self.cfg).get(k)]
+        if diff: raise ValueError(f"this detector was trained with other settings ({diff[0]} {getattr(self.cfg, diff[0])!r}, "
+                                  f"{getattr(cfg, diff[0])!r} asked): only {', '.join(self.score_settings)} can change without training again")
+        bad = [k for k in init if k not in self._init_kw()]
+        if bad: raise ValueError(f"{type(self).__name__} has no score argument {bad[0]!r}")
+        for k in self.score_settings: setattr(self.cfg, k, getattr(cfg, k))
+        for k, v in init.items(): setattr(self, k, v)
+        self._fit_scores(self._prepare(X_val).to(self.device))
+        return self
+
     # ---- scoring ----------------------------------------------------------------------------
     def _check(self):
         if not self.fitted: raise RuntimeError(f"this {type(self).__name__} is not fitted yet: call fit(X) first")
@@ -280,7 +341,11 @@ class Detector:
         for k in cls.buffers: setattr(det, k, bufs[k].to(det.device))
         det.std, det.threshold = Standardizer(st['std']), st['threshold']
         det.fit_seconds, det.fitted = st['fit_seconds'], True
+        det._loaded(st)
         return det
+
+    def _loaded(self, st:dict)->None:
+        "Hook for a subclass to adapt a detector just read from a file (`st`: the file's state)."
 
     def __repr__(self):
         state = f"fitted on {self.kind} {self.sample_shape}" if self.fitted else 'not fitted'
@@ -318,17 +383,18 @@ def check_nets(G:nn.Module, # a generator with a `z_dim` attribute
 class OMASGAN(Detector):
     "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
     label, main, buffers, ddp = 'OMASGAN', 'AS', ('bank',), True
+    score_settings = ('lam_as', 'nn_k', 'fpr')
     def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic
-                 fd:str|None=None, # f_D reading(s) in AS: 'critic', 'density' or 'both'; None: 'critic' for images (the inner LOO's choice, `07c_selection`), 'both' for points
+                 fd:str|None=None, # f_D in AS: the mean of '+'-joined standardised terms, e.g. 'C+GpNNf', or 'critic', 'density', 'both'; None: 'C+GpNNf' on images (the inner LOO's choice, `07c_selection`), 'both' on points
                  val_frac:float=0.1, # validation share carved from `X` when no validation data is given
                  progress:bool=True, # progress bars while fitting
                  generator:nn.Module|None=None, # your own generator, codes (N, z_dim) → samples; default: the profile's DCGAN/MLP
                  critic:nn.Module|None=None, # your own critic, samples → raw scores (N,); default: the profile's
                  **overrides, # any `Config` field, e.g. steps1=2000, lam=10.
                 ):
-        if fd not in (None, 'critic', 'density', 'both'): raise ValueError(f"fd must be 'critic', 'density' or 'both', got {fd!r}")
+        check_reading(fd)
         for name, m in (('generator', generator), ('critic', critic)):
             if m is not None and not isinstance(m, nn.Module): raise TypeError(f"{name} must be a torch.nn.Module, got {type(m).__name__}")
         super().__init__(profile, seed, device, val_frac, progress, **overrides)
@@ -338,7 +404,7 @@ class OMASGAN(Detector):
 
     @classmethod
     def make_config(cls, profile, kind, **overrides)->Config: return make_config(profile, kind, **overrides)
-    def _init_kw(self)->dict: return dict(fd=self.fd)
+    def _init_kw(self)->dict: return dict(fd=self.reading if self.fitted else self.fd)   # a saved detector keeps the reading it scored with
 
     def _base_nets(self)->tuple:
         "Untrained (G, D): copies of your networks where given, the profile's for the rest; G gets a `z_dim` if it has none."
@@ -364,20 +430,25 @@ class OMASGAN(Detector):
         self.nets = dict(G=G, D=D, B=B, Gp=Gp, C=C, J=J)
         self.history = dict(stage1=h1, stage2=h2, stage3=h3, stage4=h4)
         self.bank = generate(Gp.eval(), self.cfg.score_bank)
+        self._bank_features = None
 
     def _build(self)->dict:
         G, D = self._base_nets()
         return dict(G=G, D=D, B=copy.deepcopy(G), Gp=copy.deepcopy(G), C=copy.deepcopy(D), J=copy.deepcopy(D))
 
     def _raw_terms(self, x:Tensor)->dict:
-        "Unstandardised score terms of `x` (on the device)."
-        return raw_terms(self.nets, self.bank, x, self.cfg)
+        "Unstandardised score terms of `x` (on the device); the features of the bank are computed once."
+        if getattr(self, '_bank_features', None) is None: self._bank_features = critic_features(self.nets['C'], self.bank)
+        return raw_terms(self.nets, self.bank, x, self.cfg, self._bank_features)
 
     def _as(self, raw:dict, fd:str, lam_as:float)->Tensor:
-        "AS = z(J) + `lam_as` · z(f_D) for the reading `fd`, each term standardised with validation statistics."
-        z = lambda k: self.std(k, raw[k])
-        f = dict(critic=lambda: z('C'), density=lambda: z('GpNN'), both=lambda: (z('C') + z('GpNN')) / 2)[fd]()
-        return z('J') + lam_as * f
+        "AS = z(J) + `lam_as` · f_D, f_D the mean of the standardised terms `fd` names, each standardised with validation statistics."
+        names = reading_terms(fd)
+        missing = [k for k in names if k not in raw or k not in self.std.stats]
+        if missing: raise ValueError(f"fd={fd!r} needs the score term {missing[0]}, which this detector does not have"
+                                     + (" (its critic has no `features` method)" if missing[0] == 'GpNNf' else ''))
+        f = sum(self.std(k, raw[k]) for k in names) / len(names)
+        return self.std('J', raw['J']) + lam_as * f
 
     def _combine(self, raw:dict)->dict:
         "All scores, AS included, from the raw terms (standardised with validation statistics)."
@@ -385,14 +456,21 @@ class OMASGAN(Detector):
 
     @property
     def reading(self)->str:
-        "The f_D reading AS uses: `fd` when given, else 'critic' on images and 'both' on points."
-        return self.fd or ('both' if getattr(self, 'kind', 'images') == 'points' else 'critic')
+        "The f_D reading AS uses: `fd` when given, else 'C+GpNNf' on images ('C' for a critic without `features`) and 'both' on points."
+        if self.fd: return self.fd
+        if getattr(self, 'kind', 'images') == 'points': return 'both'
+        C = getattr(self, 'nets', {}).get('C')
+        return 'C' if C is not None and not callable(getattr(C, 'features', None)) else 'C+GpNNf'
 
     def rescore(self, X, candidates:list)->list:
         "AS of `X` under each candidate `{'fd': ..., 'lam_as': ...}` (`07c_selection`), from one computation of the terms."
         self._check()
         with torch.no_grad(): raw = self._raw_terms(self._prepare(X).to(self.device))
         return [self._as(raw, c.get('fd', self.reading), c.get('lam_as', self.cfg.lam_as)).double().cpu().numpy() for c in candidates]
+
+    def _loaded(self, st:dict)->None:
+        if self.fd is None and 'GpNNf' not in self.std.stats:   # a file of an earlier version: it scored with that version's default
+            self.fd = 'both' if self.kind == 'points' else 'critic'
 
     def samples(self, n:int=64)->dict:
         "Boundary samples B(z) and samples of the retrained normal model G′(z)."
@@ -430,7 +508,7 @@ def loo_auroc(data:Data, # the data set
         rows.append(row)
     return rows
 
-def auroc_markdown(rows:list, cols=('D', 'C', 'J', 'GpNN', 'AS', 'kNN'))->str:
+def auroc_markdown(rows:list, cols=('D', 'C', 'J', 'GpNN', 'GpNNf', 'AS', 'kNN'))->str:
     "A markdown table of per-class AUROCs with a mean row."
     head = '| abnormal class | ' + ' | '.join(cols) + ' |\n|---|' + '---|' * len(cols) + '\n'
     body = ''.join(f"| {r['abnormal_class']} | " + ' | '.join(f'{r[c]:.3f}' for c in cols) + ' |\n' for r in rows)

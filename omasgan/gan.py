@@ -78,7 +78,8 @@ class Config:
     gamma: float = 0.6            # weight of real data among J's normal side (1 - γ: G'(z))
     # the score
     lam_as: float = 1.            # weight of the f_D term in AS
-    score_bank: int = 4096        # G'(z) samples for the density reading of f_D
+    score_bank: int = 4096        # G'(z) samples for the density readings of f_D
+    nn_k: int = 5                 # neighbours averaged by the feature-space density reading GpNNf (`07_detector`)
     fpr: float = 0.05             # false-alarm rate on normal validation data that sets `predict`'s threshold
     # the loop
     log_every: int = 50           # steps between reading the losses (one host sync) and updating the progress bar
@@ -96,7 +97,7 @@ class Config:
 
     def validate(self):
         "Check types and ranges; raise one `ValueError` naming every bad field."
-        bad = field_errors(self, ints=('n_critic', 'min_steps', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
+        bad = field_errors(self, ints=('n_critic', 'min_steps', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'nn_k', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
                                        'steps1', 'steps2', 'steps3', 'steps4'),
                            unit=('alpha', 'beta', 'gamma'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'))
         if not (isinstance(self.ema, (int, float)) and 0 <= self.ema < 1): bad.append(f"ema must lie in [0, 1), got {self.ema!r}")

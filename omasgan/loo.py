@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_loo.ipynb #e6a8577f
 from __future__ import annotations
-import dataclasses, io, json, math, shutil, sys, time, traceback
+import dataclasses, inspect, io, json, math, shutil, sys, time, traceback
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -31,8 +31,8 @@ from .scale import launched, initialized, is_main, rank, world, rank_device, bro
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'toy_split', 'experiment_classes', 'experiment_split', 'Settings',
-           'method_overrides', 'fit_and_score', 'plot_job', 'job_name', 'run_job', 'job_config', 'settings_from_job',
-           'results_markdown', 'write_results', 'plot_results', 'plot_convergence', 'run_loo']
+           'method_overrides', 'fit_and_score', 'plot_job', 'job_name', 'run_job', 'rescore_job', 'job_config',
+           'settings_from_job', 'results_markdown', 'write_results', 'plot_results', 'plot_convergence', 'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -223,16 +223,39 @@ def run_job(method:str, # key of `METHODS`
     seed_everything(seed)
     scores = fit_and_score(method, split, st, seed, job, progress)
     if not writer: return None
+    result = _write_scores(scores, split, st, seed, job, dict(seconds=time.time() - t0, device=str(get_device(st.device)), torch=torch.__version__,
+                                                          rank=rank(), ranks=world(), ddp=ddp_active()))
+    shutil.rmtree(job/'ckpt', ignore_errors=True)
+    return result
+
+def _write_scores(scores:dict, split:Split, st:Settings, seed:int, job:Path, info:dict)->dict:
+    "Write a job's scores, figures and (last) `result.json` with `info` in it; return the result."
     labels = split.test_labels.cpu().numpy()
     atomic_write(job/'scores.npz', _npz(labels=labels, **{k.replace('/', '.'): v for k, v in scores.items()}))
     plot_job(labels, scores, split.test, job, title=f'{st.dataset} c{split.abnormal_class} s{seed}:')
     rows = [dict(method=name, dataset=st.dataset, protocol=st.protocol_name, abnormal_class=split.abnormal_class, seed=seed,
                  **evaluate(labels, s)) for name, s in scores.items()]
-    result = dict(job=job.name, rows=rows, seconds=time.time() - t0, device=str(get_device(st.device)), torch=torch.__version__,
-                  rank=rank(), ranks=world(), ddp=ddp_active())
+    result = dict(job=job.name, rows=rows, **info)
     atomic_write(job/'result.json', json.dumps(result, indent=1))
-    shutil.rmtree(job/'ckpt', ignore_errors=True)
     return result
+
+def rescore_job(method:str, split:Split, st:Settings, seed:int, # the finished job's experiment
+                job:Path, # its folder, with `model.pt` and `result.json`
+               )->dict:
+    """Score a finished job again from its saved model with the score settings of `st` (`Detector.rescored`: the
+    networks are not trained again); rewrite its model, configuration, scores and result, which keeps the fit's time."""
+    cls, old = METHODS[method], json.loads((job/'result.json').read_text())
+    det = cls.load(job/'model.pt', device=st.device)
+    cfg = cls.make_config(st.profile, det.kind, **method_overrides(cls, st.overrides))
+    defaults = {k: v.default for k, v in inspect.signature(cls.__init__).parameters.items() if k in det._init_kw()}
+    try: det.rescored(split.val, cfg, **defaults)
+    except ValueError as e: raise ValueError(f"{job.name}: {e}; run it in another --out") from None
+    t, label = det.score_terms(split.test), cls.label or cls.__name__
+    scores = {label: t[det.main], **{f'{label}/{k}': v for k, v in t.items() if k != det.main}}
+    det.save(job/'model.pt')
+    atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
+    info = {k: v for k, v in old.items() if k not in ('job', 'rows')}
+    return _write_scores(scores, split, st, seed, job, {**info, 'rescored': time.strftime('%Y-%m-%d %H:%M:%S')})
 
 def job_config(method:str, split:Split, st:Settings, seed:int)->dict:
     "Everything that defines a job, the resolved `Config` included: `settings_from_job` (and `omasgan rerun`) runs it again."
@@ -362,6 +385,7 @@ def run_loo(st:Settings, # what to run
             progress:bool=True, # progress bars (overall and per stage)
             overwrite:bool=False, # empty an existing run folder first
             log=print, # where one-line messages go
+            rescore:bool=False, # score the finished jobs again from their saved models with today's score settings (`rescore_job`)
            )->dict:
     """Run (or resume) every job of `st` in `out`; write results.csv/.md/.png; return {'rows', 'failed', 'ran', 'skipped'}.
     Under `torchrun` the unfinished jobs are sharded over the ranks (or, with `st.ddp`, each is trained by all of them)."""
@@ -373,10 +397,15 @@ def run_loo(st:Settings, # what to run
     jobs = [(m, c, s) for s in st.seeds for c in classes for m in st.methods]
     folder = lambda j: out/'jobs'/job_name(j[0], st, j[1], j[2])
     err, pending = None, []
+    from tqdm.auto import tqdm
     if is_main():       # only now, when the request is known to be valid, is anything written; by rank 0 alone
         try:
             _prepare_run(out, st, overwrite)
             pending = [j for j in jobs if not (folder(j)/'result.json').exists()]
+            if rescore:
+                done = [j for j in jobs if j not in pending]
+                for m, c, s in tqdm(done, desc='rescoring', disable=not (progress and is_main()), dynamic_ncols=True, file=sys.stderr):
+                    rescore_job(m, experiment_split(st.dataset, data, c, st.protocol, s), st, s, folder((m, c, s)))
         except (OSError, ValueError) as e: err = e
     err, pending = broadcast((err, pending))                 # every rank fails with the same line, or gets the same list
     if err is not None: raise err
@@ -385,7 +414,6 @@ def run_loo(st:Settings, # what to run
     else: mine = pending
     if initialized(): st = dataclasses.replace(st, device=str(rank_device(st.device)))   # each rank its own GPU
     show = progress and is_main()
-    from tqdm.auto import tqdm
     bar = tqdm(mine, desc='jobs' if not sharded else f'jobs of rank 0/{world()}', disable=not show, dynamic_ncols=True, file=sys.stderr)
     ran, failed = [], []
     with data_parallel(st.ddp):

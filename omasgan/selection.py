@@ -36,7 +36,7 @@ def inner_split(data:Data, # a labelled data set
     return Split(x[tr], x[va], x[test], (y[test] == held_class).long(), y[test], data.name, f'inner-{protocol}', int(held_class), seed)
 
 # %% ../nbs/07c_selection.ipynb #dc7a3b09
-def score_candidates(fd=('critic', 'density', 'both'), # readings of f_D
+def score_candidates(fd=('critic', 'density', 'both', 'GpNNf', 'C+GpNNf'), # readings of f_D (`07_detector`)
                      lam_as=(0.25, 0.5, 1., 2., 4., 8.), # weights of f_D against J
                     )->list:
     "OMASGAN's score candidates: every (`fd`, `lam_as`) pair."
@@ -52,19 +52,29 @@ def inner_loo(data:Data, # a labelled data set
               out:str|Path|None=None, # folder for one JSON record per fold (resumable)
               input_hw:tuple|None=None, # raw image size, as in `Detector.fit`
              )->list:
-    "One record per inner fold: the AUROC of every candidate on the pseudo-anomaly `held_class` against held-out normals."
+    """One record per inner fold: the AUROC of every candidate on the pseudo-anomaly `held_class` against held-out normals.
+    With `out`, each fold's fitted detector is kept there too, so that other candidates can be compared later without fitting again."""
+    from omasgan.detector import Detector
     recs = []
     for h in held_classes:
         f = Path(out)/f'inner_c{abnormal_class}_h{h}_s{seed}.json' if out is not None else None
-        if f is not None and f.exists(): recs.append(json.loads(f.read_text())); continue
+        old = json.loads(f.read_text()) if f is not None and f.exists() else None
+        if old is not None and old['candidates'] == candidates: recs.append(old); continue
         sp = inner_split(data, abnormal_class, h, protocol, seed)
+        model = f.with_name(f'model_c{abnormal_class}_h{h}_s{seed}.pt') if f is not None else None
         t0 = time.time()
-        det = make_detector(seed).fit(sp.train, sp.val, input_hw=input_hw)
+        if model is not None and model.exists():            # fitted before: only the scores are computed again
+            det = Detector.load(model); det.rescored(sp.val, det.cfg)
+            fit_s = (old or {}).get('seconds', det.fit_seconds)
+        else:
+            if old is not None: raise ValueError(f"{f} compared other candidates and its detector was not kept: move it away to fit the fold again")
+            det = make_detector(seed).fit(sp.train, sp.val, input_hw=input_hw)
+            if model is not None: model.parent.mkdir(parents=True, exist_ok=True); det.save(model)
+            fit_s = time.time() - t0
         y = sp.test_labels.numpy()
         aurocs = [evaluate(y, s)['auroc'] for s in det.rescore(sp.test, candidates)]
         terms = {k: evaluate(y, v)['auroc'] for k, v in det.score_terms(sp.test).items()}
-        rec = dict(abnormal_class=abnormal_class, held_class=h, seed=seed, candidates=candidates, auroc=aurocs, terms=terms,
-                   seconds=time.time() - t0)
+        rec = dict(abnormal_class=abnormal_class, held_class=h, seed=seed, candidates=candidates, auroc=aurocs, terms=terms, seconds=fit_s)
         if f is not None: f.parent.mkdir(parents=True, exist_ok=True); atomic_write(f, json.dumps(rec, indent=1))
         recs.append(rec)
     return recs

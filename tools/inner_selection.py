@@ -3,8 +3,12 @@
 the normal training data of the outer experiment with abnormal class c minus class h, and score every
 candidate (f_D reading, λ_AS) on class h against held-out normals. No outer test image is read.
 
-    python tools/inner_selection.py --folds 0:1 2:3 4:5 6:7 --out runs/selection [--profile quick] [--threads 1]
+    python tools/inner_selection.py --out runs/selection [--folds 0:1 1:0 ...] [--profile quick] [--threads 1]
     python tools/inner_selection.py --out runs/selection --table     # the table of the folds written so far
+
+The default folds follow a rule fixed before any run: (c, h) = (c, c+1) and (c+1, c) for even c, so that every digit
+is the pseudo-anomaly once. Each fold's fitted detector is kept in --out: a new list of candidates is scored from
+the kept detectors without fitting again.
 """
 import argparse, json, time
 from pathlib import Path
@@ -24,12 +28,14 @@ def stage_report(det)->str:
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--folds', nargs='*', default=['0:1', '2:3', '4:5', '6:7'], help='outer class:held class pairs')
+    ap.add_argument('--folds', nargs='*', default=[f'{a}:{b}' for c in range(0, 10, 2) for a, b in ((c, c + 1), (c + 1, c))],
+                    help='outer class:held class pairs')
     ap.add_argument('--out', default='runs/selection')
     ap.add_argument('--profile', default='quick')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--table', action='store_true', help='only print the table of the folds in --out')
+    ap.add_argument('--top', type=int, default=12, help='rows of the table to print')
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     out = Path(a.out)/a.profile
@@ -51,7 +57,7 @@ if __name__ == '__main__':
     best, rows = choose(recs)
     print(f"{len(recs)} inner folds ({', '.join('c%d:h%d' % (r['abnormal_class'], r['held_class']) for r in recs)}), profile {a.profile}")
     print('| f_D reading | λ_AS | mean inner AUROC | worst fold |\n|---|---|---|---|')
-    for cand, m, w in rows: print(f"| {cand['fd']} | {cand['lam_as']:g} | {m:.3f} | {w:.3f} |")
+    for cand, m, w in rows[:a.top]: print(f"| {cand['fd']} | {cand['lam_as']:g} | {m:.3f} | {w:.3f} |")
     terms = {k: sum(r['terms'][k] for r in recs) / len(recs) for k in recs[0]['terms']}
     print('terms alone (mean inner AUROC): ' + ', '.join(f'{k} {v:.3f}' for k, v in terms.items()))
     print('chosen:', best)
