@@ -71,7 +71,7 @@ def reading_terms(fd:str)->list:
     names = [t.strip() for t in READINGS.get(fd, fd).split('+')]
     bad = [t for t in names if t not in FD_TERMS]
     if bad or len(set(names)) != len(names):
-        raise ValueError(f"fd must name distinct terms of {', '.join(FD_TERMS)} joined by '+' (or be one of {', '.join(READINGS)}), got {fd!r}")
+        raise ValueError(f"fd must be distinct terms of {', '.join(FD_TERMS)} joined by '+' (or one of {', '.join(READINGS)}), got {fd!r}")
     return names
 
 def check_reading(fd:str|None)->None:
