@@ -34,7 +34,8 @@ if __name__ == '__main__':
     ap.add_argument('--figure', default=None)
     ap.add_argument('--set', nargs='*', default=[], help='KEY=VALUE overrides of the points profile')
     a = ap.parse_args()
-    ov = {k: float(v) if '.' in v or 'e' in v else int(v) for k, v in (s.split('=') for s in a.set)}
+    num = lambda v: (float(v) if any(ch in v for ch in '.e') else int(v)) if v.lstrip('-').replace('.', '', 1).replace('e', '', 1).isdigit() else v
+    ov = {k: num(v) for k, v in (s.split('=') for s in a.set)}
     print('| seed | stage-1 steps (criterion) | B(z) inside | in the band | beyond | emptiest sector, cluster (1.5, 1.5) | cluster (4, 4) | targets met |')
     print('|---|---|---|---|---|---|---|---|')
     t0 = time.time()
