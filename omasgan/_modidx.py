@@ -367,6 +367,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'omasgan.loo.fit_and_score': ('loo.html#fit_and_score', 'omasgan/loo.py'),
                              'omasgan.loo.job_config': ('loo.html#job_config', 'omasgan/loo.py'),
                              'omasgan.loo.job_name': ('loo.html#job_name', 'omasgan/loo.py'),
+                             'omasgan.loo.labelled_scores': ('loo.html#labelled_scores', 'omasgan/loo.py'),
                              'omasgan.loo.method_overrides': ('loo.html#method_overrides', 'omasgan/loo.py'),
                              'omasgan.loo.plot_convergence': ('loo.html#plot_convergence', 'omasgan/loo.py'),
                              'omasgan.loo.plot_job': ('loo.html#plot_job', 'omasgan/loo.py'),

@@ -31,8 +31,9 @@ from .scale import launched, initialized, is_main, rank, world, rank_device, bro
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'toy_split', 'experiment_classes', 'experiment_split', 'Settings',
-           'method_overrides', 'fit_and_score', 'plot_job', 'job_name', 'run_job', 'rescore_job', 'job_config',
-           'settings_from_job', 'results_markdown', 'write_results', 'plot_results', 'plot_convergence', 'run_loo']
+           'method_overrides', 'fit_and_score', 'labelled_scores', 'plot_job', 'job_name', 'run_job', 'rescore_job',
+           'job_config', 'settings_from_job', 'results_markdown', 'write_results', 'plot_results', 'plot_convergence',
+           'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -148,7 +149,11 @@ def fit_and_score(method:str, # key of `METHODS`
     if samples: _save_fig(job/'samples.png', _plot_samples(samples, split.train))
     if any(getattr(det, 'history', {}).values()):         # a trained method: its stages' curves
         _save_fig(job/'curves.png', plot_curves(det.history, f'{cls.label or cls.__name__}, {st.dataset} c{split.abnormal_class} s{seed}'))
-    t, label = det.score_terms(split.test), cls.label or cls.__name__
+    return labelled_scores(det, split.test)
+
+def labelled_scores(det:Detector, X)->dict:
+    "Every score of `X` named as in the results: the main one by the method's label, its parts as `label/part`."
+    t, label = det.score_terms(X), det.label or type(det).__name__
     return {label: t[det.main], **{f'{label}/{k}': v for k, v in t.items() if k != det.main}}
 
 METHODS = {'omasgan': OMASGAN, 'ganomaly': GANomaly, 'vae': VAE, 'egbad': EGBAD, 'anogan': AnoGAN, 'fencegan': FenceGAN, 'minlgan': MinLGAN,
@@ -250,8 +255,7 @@ def rescore_job(method:str, split:Split, st:Settings, seed:int, # the finished j
     defaults = {k: v.default for k, v in inspect.signature(cls.__init__).parameters.items() if k in det._init_kw()}
     try: det.rescored(split.val, cfg, **defaults)
     except ValueError as e: raise ValueError(f"{job.name}: {e}; run it in another --out") from None
-    t, label = det.score_terms(split.test), cls.label or cls.__name__
-    scores = {label: t[det.main], **{f'{label}/{k}': v for k, v in t.items() if k != det.main}}
+    scores = labelled_scores(det, split.test)
     det.save(job/'model.pt')
     atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
     info = {k: v for k, v in old.items() if k not in ('job', 'rows')}
