@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #696f4c83
 from __future__ import annotations
-import math, pickle
+import math, pickle, struct, warnings, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -12,11 +12,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from torchvision.datasets import MNIST, FashionMNIST, CIFAR10
+from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'DATASETS', 'PROTOCOLS', 'to_images', 'Data', 'toy2d', 'mnist5k', 'mnist', 'fashion_mnist', 'cifar10',
-           'write_mnist_files', 'write_cifar10_files', 'image_folder', 'labelled_folders', 'load_data', 'Split',
-           'loo_split', 'loo_indices', 'to_points', 'array_split', 'folder_split', 'show_images', 'plot_split']
+__all__ = ['IMG_SIZE', 'MAX_PIXELS', 'DATASETS', 'PROTOCOLS', 'to_images', 'Data', 'toy2d', 'mnist5k', 'mnist', 'fashion_mnist',
+           'cifar10', 'write_mnist_files', 'write_cifar10_files', 'read_image', 'image_folder', 'labelled_folders',
+           'load_data', 'Split', 'loo_split', 'loo_indices', 'to_points', 'array_split', 'folder_split', 'show_images',
+           'plot_split']
 
 # %% ../nbs/01_data.ipynb #8207fb98
 IMG_SIZE = 32
@@ -202,31 +204,99 @@ def write_cifar10_files(root:str|Path, # data root; files go to `root/cifar-10-b
     with open(d/'batches.meta', 'wb') as f: pickle.dump({'label_names': names}, f)
     return d
 
+# %% ../nbs/01_data.ipynb #815a787b
+MAX_PIXELS = 4096 * 4096   # largest image (width × height) `read_image` decodes: a guard against decompression bombs
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
+
+def _pil(p:Path, f):
+    "`f()`, with PIL's failures to decode file `p` turned into one-line `ValueError`s."
+    try: return f()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise ValueError(f"{p} is too large to decode safely ({e}): shrink it first") from None
+    except _DECODE_ERRORS as e:
+        if isinstance(e, OSError) and e.errno is not None: raise ValueError(f"{p} cannot be read ({e.strerror})") from None
+        why = 'unknown format' if isinstance(e, UnidentifiedImageError) else ' '.join(str(e).split()) or type(e).__name__
+        raise ValueError(f"{p} is not an image file ({why}): remove or replace it") from None
+
+def _opened(p:Path)->Image.Image:
+    "Image file `p` opened and decoded by PIL after the size and frame checks; the caller closes it."
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', Image.DecompressionBombWarning)
+        im = _pil(p, lambda: Image.open(p))
+    try:
+        w, h = im.size
+        if w * h > MAX_PIXELS: raise ValueError(f"{p} is {w}x{h} = {w*h:,} pixels, more than MAX_PIXELS = {MAX_PIXELS:,} "
+                                                f"(a guard against decompression bombs): shrink it first")
+        n = _pil(p, lambda: getattr(im, 'n_frames', 1))
+        if n > 1 and im.format != 'MPO': raise ValueError(f"{p} holds {n} frames (an animation or a multi-page file): save each frame as its own file")
+        _pil(p, im.load)
+    except BaseException: im.close(); raise
+    return im
+
+# %% ../nbs/01_data.ipynb #ff93ca18
+_HIGH_BIT = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F')   # the modes PIL's `convert('L')` would clip
+
+def _high_bit(im:Image.Image, # a decoded image in one of the `_HIGH_BIT` modes
+              p:Path, # its file, for the messages
+             )->np.ndarray: # grey uint8 (H, W)
+    "Grey `uint8` pixels of 16-bit, 32-bit integer or float image `im`, scaled by the range of its mode."
+    a = np.asarray(im)
+    if im.mode == 'F':
+        if not np.isfinite(a).all(): raise ValueError(f"{p}: float image holds NaN or inf values: clean it first")
+        lo, hi = float(a.min()), float(a.max())
+        if lo < 0 or hi > 1: raise ValueError(f"{p}: float image with values in [{lo:.4g}, {hi:.4g}]: expected [0, 1]")
+        return np.rint(a.astype(np.float64) * 255).astype(np.uint8)
+    if im.mode == 'I' and (a.min() < 0 or a.max() > 65535):
+        raise ValueError(f"{p}: 32-bit integer image with values in [{a.min()}, {a.max()}]: expected 16-bit values in [0, 65535]")
+    return ((a.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)   # round(255 v / 65535), in integers
+
+# %% ../nbs/01_data.ipynb #f4cd3fb8
+def _is_grey(im:Image.Image)->bool:
+    "Whether `im` is grey-like: a grey mode, or a palette image whose used colours are all grey."
+    if im.mode in ('1', 'L', 'LA', 'La') + _HIGH_BIT: return True
+    if im.mode not in ('P', 'PA'): return False
+    pal = np.zeros((256, 3), np.uint8)
+    given = np.array(im.getpalette('RGB') or [], np.uint8).reshape(-1, 3)[:256]
+    pal[:len(given)] = given
+    used = pal[np.unique(np.asarray(im.getchannel(0)))]
+    return bool((used == used[:, :1]).all())
+
+def _convert(im:Image.Image, mode:str, p:Path)->Image.Image:
+    "PIL's conversion of 8-bit `im` to `mode` ('L' or 'RGB'), through RGB where PIL has no direct route (LAB)."
+    try: return im.convert(mode)
+    except ValueError: pass
+    try: return im.convert('RGB').convert(mode)
+    except ValueError: raise ValueError(f"{p}: PIL cannot convert image mode {im.mode} to {mode}: save the image as PNG") from None
+
+def read_image(path:str|Path, # an image file in any mode PIL opens (see the table above)
+               channels:int|None=None, # 1: grey (H, W); 3: colour (H, W, 3); None: grey if the image is grey-like, else colour
+              )->np.ndarray: # uint8, (H, W) or (H, W, 3)
+    "Image file `path` as `uint8` with its true value range, or a one-line `ValueError` saying why not."
+    if channels not in (None, 1, 3): raise ValueError(f"channels must be 1, 3 or None, got {channels!r}")
+    p = Path(path)
+    with _opened(p) as im:
+        grey = _is_grey(im) if channels is None else channels == 1
+        if im.mode not in _HIGH_BIT: return np.array(_convert(im, 'L' if grey else 'RGB', p))
+        a = _high_bit(im, p)
+    return a if grey else np.repeat(a[..., None], 3, -1)
+
 # %% ../nbs/01_data.ipynb #36f39cba
 def image_folder(path:str|Path, # a folder of image files
                  size:int|None=IMG_SIZE, # output side; None keeps the images' own size
                 )->Tensor:
-    "All images in `path` (sorted by name) as one tensor in the package's convention."
-    from PIL import Image, UnidentifiedImageError
+    "All images in `path` (sorted by name), each read by `read_image`, as one tensor in the package's convention."
     path = Path(path).expanduser()
     if not path.is_dir(): raise FileNotFoundError(f"image folder {path} does not exist")
     files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith('.'))
     if not files: raise ValueError(f"image folder {path} holds no files")
-    imgs = []
-    for p in files:
-        try:
-            with Image.open(p) as im: im.load(); imgs.append(im.copy())
-        except (UnidentifiedImageError, OSError) as e:
-            raise ValueError(f"{p} is not an image file ({type(e).__name__}): remove it from {path}") from None
-    sizes = {im.size for im in imgs}
-    if len(sizes) > 1:
-        a = next(p for p, im in zip(files, imgs) if im.size == imgs[0].size)
-        b = next(p for p, im in zip(files, imgs) if im.size != imgs[0].size)
-        raise ValueError(f"images in {path} have different sizes ({a.name}: {imgs[0].size[0]}x{imgs[0].size[1]}, "
-                         f"{b.name}: {imgs[files.index(b)].size[0]}x{imgs[files.index(b)].size[1]}): make them one size first")
-    grey = all(im.mode in ('1', 'L', 'I', 'I;16', 'F') for im in imgs)
-    arr = np.stack([np.asarray(im.convert('L' if grey else 'RGB'), dtype=np.uint8) for im in imgs])
-    return to_images(arr, size=size)
+    imgs = [read_image(p) for p in files]
+    if len({a.shape[:2] for a in imgs}) > 1:
+        i = next(i for i, a in enumerate(imgs) if a.shape[:2] != imgs[0].shape[:2])
+        wh = lambda a: f"{a.shape[1]}x{a.shape[0]}"
+        raise ValueError(f"images in {path} have different sizes ({files[0].name}: {wh(imgs[0])}, "
+                         f"{files[i].name}: {wh(imgs[i])}): make them one size first")
+    if any(a.ndim == 3 for a in imgs): imgs = [a if a.ndim == 3 else np.repeat(a[..., None], 3, -1) for a in imgs]
+    return to_images(np.stack(imgs), size=size)
 
 def labelled_folders(root:str|Path, # a folder with one sub-folder of images per class
                      size:int|None=IMG_SIZE, # output side
