@@ -4,17 +4,18 @@
 
 # %% ../nbs/90_cli.ipynb #47a27346
 from __future__ import annotations
-import argparse, ast, csv, io, json, os, shutil, sys, time
+import argparse, ast, csv, io, json, os, sys, time
 from pathlib import Path
 import numpy as np
 from .core import atomic_write, CheckpointError
-from .data import DATASETS, PROTOCOLS, load_data, loo_split, plot_split
+from .files import owned_writes, written_together, foreign_files, remove_owned, os_error_line
+from .data import DATASETS, PROTOCOLS, load_data, loo_split, plot_split, read_image
 from .gan import PROFILES, NonFiniteError
-from .scale import launched, process_group, data_parallel, is_main, rank_device, world
+from .scale import launched, process_group, data_parallel, is_main, rank_device, world, barrier
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'IMAGE_SUFFIXES', 'parse_overrides', 'preview', 'loo', 'rerun', 'fit', 'read_inputs', 'score',
-           'bench_cmd', 'make_parser', 'main']
+__all__ = ['USER_ERRORS', 'SEED', 'IMAGE_SUFFIXES', 'INTERRUPTED', 'count', 'count_list', 'parse_overrides', 'preview', 'loo',
+           'rerun', 'claim_folder', 'fit', 'read_inputs', 'score', 'bench_cmd', 'make_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2995c5c2
 USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError, NonFiniteError)
@@ -37,6 +38,30 @@ def _add_model_args(p:argparse.ArgumentParser):
     p.add_argument('--device', default=None, help="'cuda', 'cuda:1', 'mps' or 'cpu'; automatic when not given")
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.add_argument('--overwrite', action='store_true', help='replace existing results in --out')
+
+def count(name:str, # the option, e.g. '--steps', for the message
+          least:int=1, # the smallest value allowed
+          most:int|None=None, # the largest, if any
+         ):
+    "An `argparse` type: an integer in [`least`, `most`], or a one-line error that names the option."
+    def parse(text:str)->int:
+        try: v = int(text)
+        except ValueError: raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
+        if v < least or (most is not None and v > most):
+            allowed = f"in [{least}, {most}]" if most is not None else f"≥ {least}"
+            raise argparse.ArgumentTypeError(f"{name} must be an integer {allowed}, got {v}")
+        return v
+    parse.__name__ = name
+    return parse
+
+def count_list(name:str, least:int=1, most:int|None=None):
+    "An `argparse` type: comma-separated integers, each checked as by `count`; '' is the empty list."
+    one = count(name, least, most)
+    def parse(text:str)->tuple: return tuple(one(v) for v in text.replace(' ', '').split(',') if v != '')
+    parse.__name__ = name
+    return parse
+
+SEED = count('--seed', 0, 2**32 - 1)
 
 def parse_overrides(items:list # ['KEY=VALUE', ...] from --set
                    )->dict:
@@ -70,6 +95,8 @@ def loo(args)->int:
     "Run the leave-one-out experiments of `args`; 0 if every job finished, 1 if some failed."
     from omasgan.loo import Settings, run_loo
     seeds = _int_list(args.seeds, 'seeds')
+    bad = [v for v in seeds if not 0 <= v < 2**32]
+    if bad: raise ValueError(f"--seeds must be integers in [0, {2**32 - 1}], got {bad[0]}")
     methods = tuple(m for m in args.methods.replace(' ', '').split(',') if m)
     st = Settings(args.dataset, args.classes, seeds, args.profile, methods, args.protocol, args.data_root, args.download,
                   args.device, parse_overrides(args.set), args.ddp)
@@ -83,6 +110,9 @@ def loo(args)->int:
           f"results: {Path(args.out)/'results.md'}, {Path(args.out)/'results.csv'}")
     if res['failed']:
         print(f"omasgan: {len(res['failed'])} job(s) failed: {', '.join(res['failed'])}; rerun the command to retry them", file=sys.stderr)
+        return 1
+    if res['busy']:
+        print(f"omasgan: {len(res['busy'])} job(s) are being run by another process: give the command again when it ends to collect them", file=sys.stderr)
         return 1
     return 0
 
@@ -99,7 +129,20 @@ def rerun(args)->int:
     return 1 if res['failed'] else 0
 
 # %% ../nbs/90_cli.ipynb #e1aee38a
-IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
+def claim_folder(out:Path, # the --out folder of a command
+                 overwrite:bool, # whether the user passed --overwrite
+                )->Path:
+    "Check that `out` may take a command's outputs: new, empty, or holding only files omasgan wrote; other files need `overwrite`."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out {out} is a file: choose a folder")
+    foreign = foreign_files(out)
+    if foreign and not overwrite:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ''
+        raise FileExistsError(f"{out} holds files omasgan did not write ({foreign[0].relative_to(out)}{more}): choose a new or empty --out, "
+                              f"or pass --overwrite (omasgan then replaces only its own outputs there and leaves every other file)")
+    return out
+
+IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp', '.pgm', '.ppm', '.pnm', '.pbm')
 
 def fit(args)->Path:
     "Fit one detector on the normal data of one split; save `model.pt` and `model.json` (with the training losses) in `args.out`."
@@ -109,6 +152,7 @@ def fit(args)->Path:
     if launched() and not args.ddp and world() > 1:
         raise ValueError("omasgan fit started by torchrun on several ranks: pass --ddp to train one detector on all of them, "
                          "or run it without torchrun")
+    claim_folder(out, args.overwrite)
     if (out/'model.pt').exists() and not args.overwrite:
         raise FileExistsError(f"{out/'model.pt'} exists: pass --overwrite to replace it, or choose another --out")
     overrides = parse_overrides(args.set)
@@ -119,18 +163,27 @@ def fit(args)->Path:
     data = None if args.dataset == 'toy2d' else load_data(args.dataset, args.data_root, args.download)
     cls = experiment_classes(args.dataset, data, 'all' if args.dataset == 'toy2d' else [args.abnormal_class])[0]
     split = experiment_split(args.dataset, data, cls, args.protocol, args.seed)
-    with data_parallel(args.ddp): det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset), log_dir=out/'logs')
+    with owned_writes(): return _fit_into(out, det, split, args, cls, overrides)
+
+def _fit_into(out:Path, det, split, args, cls, overrides:dict)->Path:
+    "The writing half of `fit`, inside `owned_writes`: train (resuming this job's own checkpoints), save, remove the checkpoints."
+    from omasgan.detector import NATIVE_HW
+    if args.overwrite and is_main(): remove_owned(out/'ckpt')   # start afresh; only checkpoints omasgan wrote are removed
+    barrier()
+    job = dict(dataset=args.dataset, protocol=split.protocol, abnormal_class=cls)
+    with data_parallel(args.ddp): det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset), log_dir=out/'logs', job=job)
     if not is_main(): return out                            # under DDP rank 0 saves
-    det.save(out/'model.pt')
     from omasgan.loo import _save_fig
     from omasgan.convergence import plot_curves
-    if any(getattr(det, 'history', {}).values()): _save_fig(out/'curves.png', plot_curves(det.history, f'{args.method}, {args.dataset} c{cls} s{args.seed}'))
     info = dict(method=args.method, dataset=args.dataset, protocol=split.protocol, abnormal_class=cls, seed=args.seed, profile=args.profile,
                 overrides=overrides, sample_shape=list(det.sample_shape), threshold=det.threshold, fpr=det.cfg.fpr,
                 train=len(split.train), val=len(split.val), fit_seconds=round(det.fit_seconds, 1),
                 ranks=world(), ddp=bool(args.ddp), history=getattr(det, 'history', {}))
-    atomic_write(out/'model.json', json.dumps(info, indent=1))
-    shutil.rmtree(out/'ckpt', ignore_errors=True)
+    with written_together():                               # model, description and figure: all replaced, or none
+        det.save(out/'model.pt')
+        if any(getattr(det, 'history', {}).values()): _save_fig(out/'curves.png', plot_curves(det.history, f'{args.method}, {args.dataset} c{cls} s{args.seed}'))
+        atomic_write(out/'model.json', json.dumps(info, indent=1))
+    remove_owned(out/'ckpt')
     print(det); print(f"fitted in {det.fit_seconds:.0f} s on {len(split.train)} normal images; saved {out/'model.pt'}")
     return out
 
@@ -138,7 +191,6 @@ def read_inputs(paths:list, # image files, .npy files, or folders of them
                 channels:int|None, # 1 or 3 for an image detector, None for points
                )->list:
     "[(file, array)] of the inputs, one array (N, ...) per file; unreadable inputs raise `ValueError`."
-    from PIL import Image, UnidentifiedImageError
     out, files = [], []
     for p in map(Path, paths):
         if not p.exists(): raise FileNotFoundError(f"input {p} does not exist")
@@ -153,16 +205,14 @@ def read_inputs(paths:list, # image files, .npy files, or folders of them
             if a.dtype.kind not in 'uif' or a.size == 0: raise ValueError(f"{p} holds {a.dtype} data of shape {a.shape}: expected numbers")
         elif suffix in IMAGE_SUFFIXES:
             if channels is None: raise ValueError(f"{p} is an image, but this detector was fitted on points: pass .npy arrays (N, D)")
-            try:
-                with Image.open(p) as im: a = np.asarray(im.convert('L' if channels == 1 else 'RGB'))[None]
-            except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{p} is not a readable image: {e}") from None
+            a = read_image(p, channels)[None]                   # its true value range, or one line (`01_data`)
         else: raise ValueError(f"{p}: unsupported file type {suffix or '(none)'}: use images ({', '.join(IMAGE_SUFFIXES)}) or .npy")
         out.append((str(p), a))
     return out
 
 def score(args)->Path|None:
     "Score files with a saved detector; write `file,index,score,anomaly` as CSV to `args.out` (or stdout for '-')."
-    from omasgan.detector import Detector
+    from omasgan.loo import Detector                    # `loo` imports every method: each registers itself for `Detector.load`
     m = Path(args.model)
     if not m.exists(): raise FileNotFoundError(f"model {m} does not exist: pass the --out folder of 'omasgan fit' (or its model.pt)")
     mfile = m/'model.pt' if m.is_dir() else m
@@ -188,7 +238,7 @@ def bench_cmd(args)->Path:
     out = Path(args.out)
     if out.exists() and not args.overwrite: raise FileExistsError(f"{out} exists: pass --overwrite to replace it, or choose another --out")
     stages = tuple(s.strip() for s in args.stages.split(',')) if args.stages != 'all' else STAGES
-    qs = tuple(int(q) for q in args.d_qs.split(',')) if args.d_qs else ()
+    qs = args.d_qs
     overrides = parse_overrides(args.set)
     if args.compile: overrides['compile'] = True
     res = bench(args.dataset, args.profile, args.device, args.steps, args.rounds, stages, qs, progress=not args.quiet, **overrides)
@@ -228,8 +278,8 @@ def make_parser()->argparse.ArgumentParser:
                         description='Fit one detector (OMASGAN or a baseline) on the normal training data of one split and save it.')
     _add_data_args(ft)
     ft.add_argument('--method', default='omasgan', help=f"the detector, one of: {', '.join(METHODS)}")
-    ft.add_argument('--abnormal-class', type=int, default=0, help='class left out (its images are not trained on)')
-    ft.add_argument('--seed', type=int, default=0, help='seed of the split and the training')
+    ft.add_argument('--abnormal-class', type=count('--abnormal-class', 0), default=0, help='class left out (its images are not trained on)')
+    ft.add_argument('--seed', type=SEED, default=0, help='seed of the split and the training')
     ft.add_argument('--out', default='runs/model', help='folder for model.pt and model.json')
     ft.add_argument('--ddp', action='store_true', help='under torchrun: train on all ranks with DDP (OMASGAN only)')
     _add_model_args(ft)
@@ -244,8 +294,8 @@ def make_parser()->argparse.ArgumentParser:
     sc.set_defaults(func=score)
     pv = sub.add_parser('preview', help='write a figure of one LOO split', description='Write a figure of the normal and anomalous images of one LOO split.', formatter_class=fmt)
     _add_data_args(pv)
-    pv.add_argument('--abnormal-class', type=int, default=0, help='class left out as the anomaly')
-    pv.add_argument('--seed', type=int, default=0, help='seed of the split')
+    pv.add_argument('--abnormal-class', type=count('--abnormal-class', 0), default=0, help='class left out as the anomaly')
+    pv.add_argument('--seed', type=SEED, default=0, help='seed of the split')
     pv.add_argument('--out', default='runs/preview', help='output folder')
     pv.add_argument('--overwrite', action='store_true', help='replace an existing figure')
     pv.set_defaults(func=preview)
@@ -254,9 +304,9 @@ def make_parser()->argparse.ArgumentParser:
                                     "passes in a bare loop), and the d term's time and memory as the bank grows; print tables, write JSON.")
     bn.add_argument('--dataset', default='mnist5k', choices=['mnist5k', 'toy2d'], help='data set (embedded ones only)')
     bn.add_argument('--stages', default='all', help="comma-separated stages to time, e.g. stage1,stage2")
-    bn.add_argument('--steps', type=int, default=50, help='steps per timing')
-    bn.add_argument('--rounds', type=int, default=3, help='alternating rounds of achieved and limit timings; the fastest is kept')
-    bn.add_argument('--d-qs', default='1000,2000,5000,10000,20000,50000', help="bank sizes Q of the d-term table ('' skips it)")
+    bn.add_argument('--steps', type=count('--steps', 1, 10**6), default=50, help='steps per timing')
+    bn.add_argument('--rounds', type=count('--rounds', 1, 100), default=3, help='alternating rounds of achieved and limit timings; the fastest is kept')
+    bn.add_argument('--d-qs', type=count_list('--d-qs', 1, 10**6), default='1000,2000,5000,10000,20000,50000', help="bank sizes Q of the d-term table ('' skips it)")
     bn.add_argument('--compile', action='store_true', help='torch.compile the networks (same as --set compile=True)')
     _add_model_args(bn)
     bn.add_argument('--out', default='bench.json', help='JSON output file')
@@ -274,7 +324,14 @@ def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
         if getattr(args, 'ddp', False) and not launched():
             raise ValueError(f"--ddp needs several processes: launch the command with torchrun, e.g. torchrun --nproc-per-node 2 -m omasgan {args.command} --ddp ...")
         with process_group(getattr(args, 'device', None), ddp=getattr(args, 'ddp', False)): rc = args.func(args)
-    except USER_ERRORS as e:
-        print(f"omasgan: error: {e}", file=sys.stderr)
+    except (*USER_ERRORS, OSError) as e:   # OSError: every failure of the file system (no space, read-only, ...)
+        print(f"omasgan: error: {os_error_line(e) if isinstance(e, OSError) else e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"omasgan: interrupted: {INTERRUPTED.get(args.command, 'nothing was half-written')}", file=sys.stderr)
+        return 130
     return rc if isinstance(rc, int) else 0
+
+INTERRUPTED = {'loo': 'finished jobs are kept; give the same command again to resume (an unfinished job goes on from its last checkpoint)',
+               'rerun': 'give the same command again to resume it',
+               'fit': 'give the same command again to resume from the last checkpoint in --out'}

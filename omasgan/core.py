@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #5da78e70
 from __future__ import annotations
-import os, io, re, random, tempfile, pickle, zipfile
+import os, io, re, random, tempfile, pickle, zipfile, stat
 from pathlib import Path
 import numpy as np
 import torch
+from .files import collect, write_all
 
 # %% auto #0
-__all__ = ['get_device', 'seed_everything', 'rng_state', 'set_rng_state', 'atomic_write', 'CheckpointError', 'save_checkpoint',
-           'load_checkpoint', 'run_dir']
+__all__ = ['MAX_MEMBERS', 'get_device', 'seed_everything', 'rng_state', 'set_rng_state', 'atomic_write', 'CheckpointError',
+           'check_archive', 'save_checkpoint', 'load_checkpoint', 'run_dir']
 
 # %% ../nbs/00_core.ipynb #ed512d6e
 def _mps_available()->bool: return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
@@ -70,23 +71,34 @@ def set_rng_state(state:dict # as returned by `rng_state`
 def atomic_write(path:str|Path, # destination file; its folder is created if missing
                  data:bytes|str, # the whole content
                 )->Path:
-    "Write `data` to `path` atomically: temp file in the same folder, fsync, `os.replace`."
+    "Write `data` to `path` atomically: temp file in the same folder, fsync, `os.replace`; mode `0o666` less the umask (`write_all` of one file)."
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str): data = data.encode()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(data); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if not collect(path, data): write_all({path: data})     # inside `written_together` the write waits for the end of the block
     return path
 
 # %% ../nbs/00_core.ipynb #5d684b9e
 class CheckpointError(ValueError):
     "A checkpoint file that cannot be used: corrupted, truncated, unsafe or from another set-up."
+
+MAX_MEMBERS = 65536   # members a checkpoint archive may have (torch.save writes one per tensor storage, plus six)
+
+def check_archive(path:str|Path)->None:
+    "Refuse, with one `CheckpointError`, a file that is not a torch zip archive or whose reading could take more memory than its size."
+    path = Path(path)
+    if not zipfile.is_zipfile(path): raise CheckpointError(f"checkpoint {path} is corrupted or truncated (not a torch zip archive: "
+                                                           f"another format, or a file of torch before 1.6)")
+    size = path.stat().st_size
+    with open(path, 'rb') as f:
+        end = getattr(zipfile, '_EndRecData', lambda f: None)(f)   # the end record alone: count the members before reading their directory
+        if end and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:
+            raise CheckpointError(f"checkpoint {path} refused: {end[zipfile._ECD_ENTRIES_TOTAL]} members, more than the {MAX_MEMBERS} a checkpoint has")
+        try: infos = zipfile.ZipFile(f).infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            raise CheckpointError(f"checkpoint {path} is corrupted or truncated ({str(e)[:160] or type(e).__name__})") from None
+    packed = [i.filename for i in infos if i.compress_type != zipfile.ZIP_STORED or i.compress_size != i.file_size]
+    if packed: raise CheckpointError(f"checkpoint {path} refused: its member {packed[0]} is compressed, which torch.save never does")
+    total = sum(i.file_size for i in infos)
+    if total > size: raise CheckpointError(f"checkpoint {path} refused: its members declare {total} bytes, more than the file's {size}")
 
 def save_checkpoint(path:str|Path, # destination `.pt` file
                     state:dict, # tensors, numbers, strings, containers and `state_dict`s only
@@ -100,17 +112,17 @@ def save_checkpoint(path:str|Path, # destination `.pt` file
 def load_checkpoint(path:str|Path, # a file written by `save_checkpoint`
                     map_location:str|torch.device='cpu', # where tensors are loaded
                    )->dict:
-    "Load a checkpoint with `weights_only=True`; any unusable file raises one clear `CheckpointError`."
+    "Load a checkpoint with `weights_only=True` after `check_archive`; any unusable file raises one clear `CheckpointError`."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"checkpoint {path} does not exist")
-    if not zipfile.is_zipfile(path): raise CheckpointError(f"checkpoint {path} is corrupted or truncated (not a torch zip archive)")
+    check_archive(path)
     try: state = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
-        detail = re.search(r'(Unsupported global: GLOBAL \S+)', str(e))
-        if detail: raise CheckpointError(f"checkpoint {path} refused: it asks to call {detail.group(1).split()[-1]}, "
+        detail = re.search(r'(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)', str(e))   # not allowed, or blocked outright (os, posix, ...)
+        if detail: raise CheckpointError(f"checkpoint {path} refused: it asks to call {detail.group(1)}, "
                                          f"which could run code; only tensors and plain containers are loaded") from None
         raise CheckpointError(f"checkpoint {path} is corrupted or truncated (unpickling failed)") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError, KeyError, IndexError) as e:
+    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError, KeyError, IndexError, TypeError, AttributeError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise CheckpointError(f"checkpoint {path} is corrupted or truncated ({first[:160]})") from None
     if not isinstance(state, dict): raise CheckpointError(f"checkpoint {path} does not hold a dict but a {type(state).__name__}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_detector.ipynb #a8979383
 from __future__ import annotations
-import math, dataclasses, time, copy
+import math, dataclasses, time, copy, re, inspect, reprlib
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
@@ -14,17 +14,17 @@ from torch import nn, Tensor
 from .core import get_device, seed_everything, save_checkpoint, load_checkpoint, CheckpointError
 from .data import Data, Split, to_images, to_points, _carve, _channels_first, IMG_SIZE
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
-from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up, to_device
+from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up, to_device, fingerprint, job_fingerprint
 from .scale import wrap, ddp_active, rank_seed
 from .convergence import GeneratorMonitor, BoundaryMonitor, SeparationMonitor
 from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
 # %% auto #0
-__all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'DETECTORS', 'anomaly_logit', 'j_loss', 'detector_stage',
-           'train_detector', 'reading_terms', 'check_reading', 'critic_anomaly', 'knn_mean', 'critic_features',
-           'raw_terms', 'Standardizer', 'Detector', 'check_nets', 'OMASGAN', 'knn_scores', 'loo_auroc',
-           'auroc_markdown']
+__all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'FORMAT', 'REQUIRED', 'MAX_SAMPLE_ELEMS', 'DETECTORS', 'anomaly_logit',
+           'j_loss', 'detector_stage', 'train_detector', 'reading_terms', 'check_reading', 'critic_anomaly', 'knn_mean',
+           'critic_features', 'raw_terms', 'Standardizer', 'flag_threshold', 'state_problem', 'check_settings',
+           'net_mismatch', 'Detector', 'check_nets', 'OMASGAN', 'knn_scores', 'loo_auroc', 'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
 def anomaly_logit(J:nn.Module, x:Tensor)->Tensor:
@@ -137,6 +137,93 @@ class Standardizer:
         m, s = self.stats[k]
         return (v - m) / s
 
+# %% ../nbs/07_detector.ipynb #8e3f6b1d
+def flag_threshold(scores:Tensor, # the main scores of the n normal validation samples
+                   fpr:float, # the largest share of them `predict` may flag
+                  )->float:
+    "τ with `scores > τ` for k = ⌊`fpr`·n⌋ scores: midway between the k-th and (k+1)-th largest (their value on a tie; the largest if k = 0)."
+    s = scores.double().flatten().sort(descending=True).values
+    k = min(math.floor(fpr * len(s) + 1e-9), len(s) - 1)
+    if k == 0: return s[0].item()
+    hi, lo = s[k - 1].item(), s[k].item()
+    return lo if hi == lo else (hi + lo) / 2
+
+# %% ../nbs/07_detector.ipynb #b7e2d904
+FORMAT = 'omasgan-detector-1'   # the format `Detector.save` writes; a higher number comes from a newer omasgan
+REQUIRED = ('profile', 'seed', 'config', 'kind', 'sample_shape', 'value_range', 'nets', 'std', 'threshold', 'fit_seconds')
+MAX_SAMPLE_ELEMS = 2**22        # values in one sample a file may declare
+
+def _num(v)->bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+def _pos_ints(v)->bool: return isinstance(v, (list, tuple)) and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in v)
+
+def state_problem(st:dict, # what `load_checkpoint` read from a detector file
+                  size:int|None=None, # the file's size in bytes: its networks and buffers may not declare more
+                 )->str|None:
+    "The first thing in a detector file's state `st` that `Detector.load` cannot use (format, keys, types, sizes), or None."
+    fmt = st.get('format')
+    m = re.fullmatch(r'omasgan-detector-(\d+)', fmt) if isinstance(fmt, str) else None
+    if not m: return "is not an omasgan detector file"
+    if int(m.group(1)) > 1: return f"was made by a newer omasgan (format {fmt}; this version reads {FORMAT}): upgrade omasgan to load it"
+    missing = [k for k in REQUIRED if k not in st]
+    if missing: return f"lacks {missing[0]!r}, which every detector file holds: it is damaged or not written by Detector.save"
+    kind, shape, s = st['kind'], st['sample_shape'], reprlib.repr
+    checks = [('method', isinstance(st.get('method', ''), str), 'a string'), ('profile', isinstance(st['profile'], str), 'a string'),
+              ('seed', isinstance(st['seed'], int) and not isinstance(st['seed'], bool), 'an integer'),
+              ('kind', kind in ('images', 'points'), "'images' or 'points'"),
+              ('sample_shape', _pos_ints(shape) and len(shape) == (3 if kind == 'images' else 1) and math.prod(shape) <= MAX_SAMPLE_ELEMS,
+               f"a list of {3 if kind == 'images' else 1} positive integers with at most {MAX_SAMPLE_ELEMS} values in all"),
+              ('value_range', isinstance(st['value_range'], (list, tuple)) and len(st['value_range']) == 2 and all(map(_num, st['value_range']))
+               and st['value_range'][0] < st['value_range'][1], 'two increasing numbers'),
+              ('input_hw', st.get('input_hw') is None or (_pos_ints(st['input_hw']) and len(st['input_hw']) in (0, 2)), 'two positive integers or empty'),
+              ('threshold', _num(st['threshold']), 'a finite number'), ('fit_seconds', _num(st['fit_seconds']), 'a number'),
+              ('user_nets', isinstance(st.get('user_nets', []), (list, tuple)) and all(u in ('G', 'D') for u in st.get('user_nets', [])), "a list of 'G' and 'D'")]
+    checks += [(k, isinstance(st.get(k, {}), dict) and all(isinstance(n, str) for n in st.get(k, {})), 'a dict with string keys')
+               for k in ('config', 'overrides', 'init', 'nets', 'std', 'buffers')]
+    for k, ok, want in checks:
+        if not ok: return f"holds a {k} that is not {want}: {s(st.get(k))}"
+    for k, v in st['nets'].items():
+        if not isinstance(v, dict) or not all(isinstance(t, Tensor) for t in v.values()): return f"holds a network {k!r} that is not a dict of tensors"
+    for k, v in st['std'].items():
+        if not (isinstance(v, (list, tuple)) and len(v) == 2 and all(map(_num, v)) and v[1] > 0):
+            return f"holds statistics of {k!r} that are not a mean and a positive standard deviation: {s(v)}"
+    for k, v in st.get('buffers', {}).items():
+        if not isinstance(v, Tensor) or not v.is_floating_point() or v.ndim == 0 or not v.numel() or not torch.isfinite(v).all():
+            return f"holds a buffer {k!r} that is not a non-empty tensor of finite floats: {s(v)}"
+    held = sum(t.numel() * t.element_size() for t in [*st.get('buffers', {}).values(), *(t for v in st['nets'].values() for t in v.values())])
+    if size is not None and held > size: return f"declares tensors of {held} bytes, more than the file's {size}: it is not a file Detector.save wrote"
+
+def check_settings(base, # a configuration of the method: its fields give the names and the types
+                   values:dict, # settings read from a file
+                  )->dict:
+    "`values` with lists made tuples; one `CheckpointError` for the first name `base` lacks or value of another type than `base`'s."
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    out = {}
+    for k, v in values.items():
+        if k not in fields: raise CheckpointError(f"setting {k!r} unknown to this version of omasgan")
+        d = fields[k]
+        ok = (isinstance(v, bool) if isinstance(d, bool) else isinstance(v, int) and not isinstance(v, bool) if isinstance(d, int)
+              else _num(v) if isinstance(d, float) else isinstance(v, str) if isinstance(d, str)
+              else isinstance(v, (list, tuple)) and all(map(_num, v)) if isinstance(d, tuple) else v is None or isinstance(v, (bool, int, float, str)))
+        if not ok: raise CheckpointError(f"setting {k!r} has the wrong type: {reprlib.repr(v)} where this version has {type(d).__name__} values such as {d!r}")
+        out[k] = tuple(v) if isinstance(v, list) else v
+    return out
+
+def net_mismatch(built:dict, # name → network, as the file's configuration builds them (on any device, `meta` included)
+                 saved:dict, # name → `state_dict` read from the file
+                )->str|None:
+    "The first difference between the entries of `built`'s `state_dict`s and `saved`: a network or entry missing or extra, a shape or a dtype; None if none."
+    extra = [k for k in saved if k not in built]
+    if extra: return f"it holds a network {extra[0]!r} this method does not have"
+    for k, m in built.items():
+        if k not in saved: return f"its network {k!r} is missing"
+        want, got = m.state_dict(), saved[k]
+        for n, t in want.items():
+            if n not in got: return f"{k}.{n} is missing"
+            if tuple(got[n].shape) != tuple(t.shape): return f"{k}.{n} has shape {list(got[n].shape)}, its configuration gives {list(t.shape)}"
+            if got[n].dtype != t.dtype: return f"{k}.{n} is {got[n].dtype}, its configuration gives {t.dtype}"
+        extra = [n for n in got if n not in want]
+        if extra: return f"{k}.{extra[0]} is not an entry of that network"
+
 # %% ../nbs/07_detector.ipynb #5a1e0c01
 DETECTORS = {}   # class name → class: every `Detector` subclass, for `Detector.load`
 
@@ -217,6 +304,7 @@ class Detector:
             ckpt_dir:str|Path|None=None, # checkpoint folder: each training stage saves there and resumes from it
             input_hw:tuple|None=None, # size of the raw images `X` stands for, e.g. (28, 28) for MNIST padded to 32x32; default: `X`'s own
             log_dir:str|Path|None=None, # folder for each stage's CSV log (and TensorBoard events when installed)
+            job:dict|None=None, # what else names this fit in its checkpoints' fingerprint, e.g. `dict(abnormal_class=3)` (`04_gan`)
            ):
         "Train on normal data `X`, then fit the score standardisation and threshold on normal validation data."
         if ddp_active() and not self.ddp:
@@ -239,7 +327,9 @@ class Detector:
         self.sample_shape = tuple(x.shape[1:])
         t0 = time.time()
         self.log_dir, self._x_val = log_dir, to_device(x_val, self.device)   # what a stage's monitor may see: validation data only
-        try: self._train(to_device(x, self.device), ckpt_dir)
+        fp = fingerprint(type(self).__name__, x, x_val, self.seed, self.cfg, **(job or {}))   # a resume takes this job's checkpoints only
+        try:
+            with job_fingerprint(fp): self._train(to_device(x, self.device), ckpt_dir)
         finally: del self._x_val
         for m in self.nets.values(): m.eval()
         self.fit_seconds = time.time() - t0
@@ -252,7 +342,7 @@ class Detector:
         raw = self._raw_terms(x_val)
         self.std = Standardizer().fit(raw)
         self.val_scores = {k: v.cpu() for k, v in self._combine(raw).items()}
-        self.threshold = torch.quantile(self.val_scores[self.main].double(), 1 - self.cfg.fpr).item()
+        self.threshold = flag_threshold(self.val_scores[self.main], self.cfg.fpr)
 
     def rescored(self, X_val, # the normal validation data the detector was fitted with
                  cfg, # a configuration whose `score_settings` fields to adopt (its other fields must match the fitted ones)
@@ -293,14 +383,14 @@ class Detector:
         return terms[score or self.main]
 
     def predict(self, X)->np.ndarray:
-        "1 for anomalies, 0 for normal: the main score above the threshold that flags `fpr` of the normal validation data."
+        "1 for anomalies, 0 for normal: the main score above `threshold`, which flags at most ⌊`fpr`·n⌋ of the n normal validation samples (`flag_threshold`)."
         return (self.decision_function(X) > self.threshold).astype(np.int64)
 
     # ---- persistence ------------------------------------------------------------------------
     def save(self, path:str|Path)->Path:
         "Save the fitted detector to `path` (atomically; loadable with `weights_only=True`)."
         self._check()
-        state = dict(format='omasgan-detector-1', method=type(self).__name__, profile=self.profile, seed=self.seed,
+        state = dict(format=FORMAT, method=type(self).__name__, profile=self.profile, seed=self.seed,
                      init=self._init_kw(), overrides=dict(self.overrides),
                      config={k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.cfg).items()},
                      kind=self.kind, sample_shape=list(self.sample_shape), value_range=list(getattr(self, 'value_range', (0., 1.))),
@@ -315,33 +405,62 @@ class Detector:
              device:str|None=None, # where to put the networks
              **nets, # for a detector fitted with your own networks: the same `generator=` and `critic=` (untrained instances)
             ):
-        "Load a detector saved by `save` (`Detector.load` reads any method's file)."
+        "Load a detector saved by `save` (`Detector.load` reads any method's file); a file it cannot use raises one `CheckpointError`."
         st = load_checkpoint(path)
-        if st.get('format') != 'omasgan-detector-1': raise CheckpointError(f"{path} is not an omasgan detector file")
+        problem = state_problem(st, Path(path).stat().st_size)
+        if problem: raise CheckpointError(f"{path} {problem}")
         name = st.get('method', 'OMASGAN')
-        if cls is Detector: cls = DETECTORS.get(name, cls)
-        if name != cls.__name__: raise CheckpointError(f"{path} holds a {name} detector, not a {cls.__name__}: load it with Detector.load")
-        init = st.get('init', {'fd': st['fd']} if 'fd' in st else {})
+        if name not in DETECTORS or name in ('Detector', 'Baseline'):   # a class registers itself when its module is imported
+            raise CheckpointError(f"{path} holds a detector of method {name!r}, unknown to this version of omasgan "
+                                  f"or not imported yet (`import omasgan.loo` registers every method of the package)")
+        if cls is Detector: cls = DETECTORS[name]
+        if name != cls.__name__: raise CheckpointError(f"{path} holds a {name} detector, not a {cls.__name__}: load it with Detector.load or {name}.load")
         need = {'G': 'generator', 'D': 'critic'}
         missing = [need[k] for k in ('G', 'D') if k in st.get('user_nets', []) and need[k] not in nets]
         if missing: raise CheckpointError(f"{path} was fitted with your own {' and '.join(missing)}: load it with "
                                           f"{name}.load(path, {', '.join(f'{m}=...' for m in missing)}) passing untrained instances of the same classes")
-        det = cls(st['profile'], st['seed'], device, progress=False, **init, **nets, **st['overrides'])
-        det.cfg = type(det.make_config('tiny', st['kind']))(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in st['config'].items()})
+        device = get_device(device)                                # a device that does not exist is the caller's error, not the file's
+        try: return cls._from_state(st, device, nets)
+        except CheckpointError as e: raise CheckpointError(f"{path}: {e}") from None
+        except torch.OutOfMemoryError: raise
+        except (TypeError, KeyError, ValueError, RuntimeError, AttributeError, IndexError) as e:
+            first = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
+            raise CheckpointError(f"{path} cannot be used: {first}") from None
+
+    @classmethod
+    def _from_state(cls, st:dict, # a file's state, checked by `state_problem`
+                    device:torch.device, nets:dict)->Detector:
+        "The detector a file's state describes (the body of `load`: an error raised here comes from the file's values)."
+        base = cls.make_config('tiny', st['kind'])
+        overrides = check_settings(base, st.get('overrides', {}))
+        init = st.get('init', {'fd': st['fd']} if 'fd' in st else {})
+        args = [n for n, a in inspect.signature(cls.__init__).parameters.items() if a.kind in (a.POSITIONAL_OR_KEYWORD, a.KEYWORD_ONLY)]
+        bad = [k for k in init if k not in args or k in ('self', 'profile', 'seed', 'device', 'progress', 'generator', 'critic')]
+        if bad: raise CheckpointError(f"argument {bad[0]!r} unknown to this version of omasgan")
+        det = cls(st['profile'], st['seed'], device, progress=False, **init, **nets, **overrides)
+        det.cfg = type(base)(**check_settings(base, st['config']))
         det.kind, det.sample_shape = st['kind'], tuple(st['sample_shape'])
         det.value_range = tuple(st['value_range'])
         det.input_hw = tuple(st.get('input_hw') or ()) or None
-        nets = det._build()
-        try:
-            for k, m in nets.items(): m.load_state_dict(st['nets'][k])
-        except (RuntimeError, KeyError) as e:
-            raise CheckpointError(f"{path} does not match the networks of its own configuration: {str(e).splitlines()[0][:200]}") from None
-        det.nets = {k: m.to(det.device).eval() for k, m in nets.items()}
+        with torch.device('meta'): shapes = det._build()       # shapes only, no memory: a file cannot make `load` build what it does not hold
+        wrong = net_mismatch(shapes, st['nets'])
+        if wrong: raise CheckpointError(f"it does not match the networks of its own configuration: {wrong}")
+        built = det._build()
+        for k, m in built.items(): m.load_state_dict(st['nets'][k])
+        det.nets = {k: m.to(det.device).eval() for k, m in built.items()}
         bufs = st.get('buffers', {'bank': st['bank']} if 'bank' in st else {})
+        missing = [k for k in cls.buffers if k not in bufs]
+        if missing: raise CheckpointError(f"it lacks the buffer {missing[0]!r} of a {cls.__name__}")
         for k in cls.buffers: setattr(det, k, bufs[k].to(det.device))
-        det.std, det.threshold = Standardizer(st['std']), st['threshold']
+        det.std, det.threshold = Standardizer(st['std']), float(st['threshold'])
         det.fit_seconds, det.fitted = st['fit_seconds'], True
         det._loaded(st)
+        try:
+            with torch.no_grad(): out = det._combine(det._raw_terms(torch.zeros(2, *det.sample_shape, device=det.device)))
+        except (RuntimeError, KeyError, ValueError, IndexError, TypeError) as e:
+            why = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
+            raise CheckpointError(f"its buffers or statistics do not fit its networks ({why})") from None
+        if det.main not in out or tuple(out[det.main].shape) != (2,): raise CheckpointError(f"it does not give one {det.main} score per sample")
         return det
 
     def _loaded(self, st:dict)->None:

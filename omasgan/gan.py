@@ -4,19 +4,21 @@
 
 # %% ../nbs/04_gan.ipynb #cb96d375
 from __future__ import annotations
-import math, os, signal, sys, time, contextlib, dataclasses, functools
+import math, os, signal, sys, time, contextlib, contextvars, dataclasses, functools, hashlib, json
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
 import torch
 from torch import nn, Tensor
 from .core import save_checkpoint, load_checkpoint, rng_state, set_rng_state, CheckpointError, atomic_write
+from .files import note_folder
 from .nets import make_nets, sample_z, frozen_copy
 from .divergences import get_divergence
 from .scale import ddp_active, wrap, is_main, rank, gather_state, mean_over_ranks, sync_tensors, check_in_sync, rank_seed
 
 # %% auto #0
-__all__ = ['PROFILES', 'field_errors', 'Config', 'make_config', 'NonFiniteError', 'Stage', 'StageLog', 'train', 'draw',
+__all__ = ['PROFILES', 'CKPT_FORMAT', 'UNTRAINED', 'field_errors', 'Config', 'make_config', 'data_digest', 'fingerprint',
+           'job_fingerprint', 'check_fingerprint', 'NonFiniteError', 'Stage', 'StageLog', 'train', 'draw',
            'frozen_grads', 'r1_penalty', 'critic_update', 'critic_steps', 'adam', 'nets_for', 'to_device', 'amp_dtype',
            'full_precision', 'speed_up', 'ema_update', 'averaged', 'gan_stage', 'stop_kw', 'train_gan']
 
@@ -147,6 +149,54 @@ def make_config(profile:str='quick', # a key of `PROFILES`
     if kind == 'points': base.update(PROFILES[profile].get('points', {}))
     return Config(**{**base, **overrides})
 
+# %% ../nbs/04_gan.ipynb #af94a47c
+CKPT_FORMAT = 'omasgan-checkpoint-2'   # the format of a stage checkpoint; 2: with the job's fingerprint
+_JOB = contextvars.ContextVar('omasgan_job', default=None)
+UNTRAINED = {'log_every', 'ckpt_every', 'compile', 'chunk_elems'}   # settings that do not change what training computes
+
+def data_digest(*tensors:Tensor)->str:
+    "A short SHA-256 digest of the values, shapes and dtypes of `tensors`."
+    h = hashlib.sha256()
+    for t in tensors:
+        t = t.detach().cpu().contiguous()
+        h.update(f"{tuple(t.shape)}{t.dtype};".encode()); h.update(t.numpy().tobytes() if t.dtype != torch.bfloat16 else t.float().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+def fingerprint(method:str, # the detector's name
+                x:Tensor, # its training data
+                x_val:Tensor|None, # its validation data
+                seed:int, # its seed
+                cfg, # its resolved configuration (a dataclass)
+                **labels, # what else names the job, e.g. `abnormal_class=3`, `dataset='mnist5k'`
+               )->dict:
+    "What a checkpoint must match to be resumed: method, data digest, seed, settings digest, `labels` and format."
+    settings = {k: (v if isinstance(v, (bool, int, float, str, type(None))) else str(v)) for k, v in asdict(cfg).items() if k not in UNTRAINED}
+    return dict(format=CKPT_FORMAT, method=method, **{k: labels[k] for k in sorted(labels)}, seed=int(seed),
+                data=data_digest(*(t for t in (x, x_val) if t is not None)), settings=settings)
+
+@contextlib.contextmanager
+def job_fingerprint(fp:dict|None # from `fingerprint`; None: checkpoints are not tied to a job
+                   ):
+    "Within the block, `train` stores `fp` in every checkpoint and resumes only from checkpoints that hold the same."
+    token = _JOB.set(fp)
+    try: yield fp
+    finally: _JOB.reset(token)
+
+def check_fingerprint(ck:dict, # a loaded checkpoint
+                      path, # its file, for the message
+                     )->None:
+    "Refuse `ck` (`CheckpointError`) when it belongs to another job than the one `job_fingerprint` names."
+    fp, theirs = _JOB.get(), ck.get('fingerprint')
+    if fp is None or theirs == fp: return
+    fresh = "delete it to train this stage afresh (omasgan fit and loo: pass --overwrite), or use another output folder"
+    if not isinstance(theirs, dict): raise CheckpointError(f"{path} was written by an older omasgan, without a job fingerprint: {fresh}")
+    k = next(k for k in dict.fromkeys([*fp, *theirs]) if fp.get(k) != theirs.get(k))
+    a, b = theirs.get(k), fp.get(k)
+    if k == 'settings' and isinstance(a, dict) and isinstance(b, dict):
+        k = next(n for n in dict.fromkeys([*b, *a]) if a.get(n) != b.get(n)); a, b, k = a.get(k), b.get(k), f'setting {k}'
+    what = {'data': 'data digest', 'format': 'checkpoint format'}.get(k, k.replace('_', ' '))
+    raise CheckpointError(f"{path} belongs to another job: its {what} is {a!r}, this job's is {b!r}; {fresh}")
+
 # %% ../nbs/04_gan.ipynb #db360809
 class NonFiniteError(RuntimeError):
     "Training produced a NaN or infinite loss or parameter."
@@ -208,7 +258,9 @@ class StageLog:
         if tensorboard:
             try: from torch.utils.tensorboard import SummaryWriter
             except ImportError: pass        # optional: `pip install omasgan[tensorboard]`
-            else: self.tb = SummaryWriter(str(Path(log_dir)/'tensorboard'/name), purge_step=start + 1 if start else None)
+            else:
+                note_folder(Path(log_dir)/'tensorboard')      # its event files are named by TensorBoard: the folder is listed whole
+                self.tb = SummaryWriter(str(Path(log_dir)/'tensorboard'/name), purge_step=start + 1 if start else None)
         self.name = name
 
     def write(self, history:list):
@@ -253,7 +305,8 @@ def train(stage:Stage, # the stage to run
     start, history, best, ended = 0, [], None, None
     if path is not None and path.exists():
         ck = load_checkpoint(path)
-        start, history = stage.load_state_dict(ck, path)
+        start, history = stage.load_state_dict(ck, path)   # the stage's own set-up first (it names the setting), then the job
+        check_fingerprint(ck, path)
         best = ck.get('best') if select == 'best' else None
         ended = ck.get('ended')                         # 'criterion': the stage had already met its criterion
     sync_tensors(stage.extra.values())                  # under DDP: rank 0's sample banks and counters
@@ -298,7 +351,7 @@ def train(stage:Stage, # the stage to run
             if path is not None and (done - last_ck >= ckpt_every or done == stage.steps or ended) and n == 0:
                 rngs = gather_state(rng_state()) if ddp_active() else None  # every rank's random stream, for a DDP resume
                 extra = {**({'rng_ranks': rngs} if rngs else {}), **({'best': best} if best is not None else {}),
-                         **({'ended': ended} if ended else {})}
+                         **({'ended': ended} if ended else {}), **({'fingerprint': _JOB.get()} if _JOB.get() else {})}
                 if writer: save_checkpoint(path, {**stage.state_dict(done, history), **extra})
                 last_ck = done
             if kill_at == (stage.name, done): os.kill(os.getpid(), signal.SIGKILL)   # fault injection for the crash tests

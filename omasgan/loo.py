@@ -4,13 +4,14 @@
 
 # %% ../nbs/09_loo.ipynb #e6a8577f
 from __future__ import annotations
-import dataclasses, inspect, io, json, math, shutil, sys, time, traceback
+import contextlib, dataclasses, errno, inspect, io, json, math, sys, time, traceback
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
 from .core import atomic_write, get_device, seed_everything
+from .files import owned_writes, remove_owned, job_lock
 from .data import Data, Split, DATASETS, PROTOCOLS, load_data, loo_split, toy2d, show_images, _carve
 from .gan import make_config, PROFILES
 from .boundary import generate
@@ -30,10 +31,10 @@ from .convergence import plot_curves, read_logs, METRICS
 from .scale import launched, initialized, is_main, rank, world, rank_device, broadcast, gather, shard, barrier, data_parallel, ddp_active
 
 # %% auto #0
-__all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'toy_split', 'experiment_classes', 'experiment_split', 'Settings',
-           'method_overrides', 'fit_and_score', 'labelled_scores', 'plot_job', 'job_name', 'run_job', 'rescore_job',
-           'job_config', 'settings_from_job', 'results_markdown', 'write_results', 'plot_results', 'plot_convergence',
-           'run_loo']
+__all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'DISK_ERRORS', 'toy_split', 'experiment_classes', 'experiment_split',
+           'Settings', 'method_overrides', 'fit_and_score', 'labelled_scores', 'plot_job', 'job_name', 'run_job',
+           'rescore_job', 'job_config', 'settings_from_job', 'results_markdown', 'write_results', 'plot_results',
+           'plot_convergence', 'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -142,7 +143,8 @@ def fit_and_score(method:str, # key of `METHODS`
     "Fit `method` on the split's normal train/val data, save it and its samples; its scores of the test set, main score first."
     cls = METHODS[method]
     det = cls(st.profile, seed=seed, device=st.device, progress=progress, **method_overrides(cls, st.overrides))
-    det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=NATIVE_HW.get(st.dataset), log_dir=job/'logs')
+    det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=NATIVE_HW.get(st.dataset), log_dir=job/'logs',
+            job=dict(dataset=st.dataset, protocol=st.protocol_name, abnormal_class=split.abnormal_class))
     if ddp_active() and not is_main(): return None         # under DDP rank 0 alone saves and scores
     det.save(job/'model.pt')
     samples = det.samples(64)
@@ -230,7 +232,7 @@ def run_job(method:str, # key of `METHODS`
     if not writer: return None
     result = _write_scores(scores, split, st, seed, job, dict(seconds=time.time() - t0, device=str(get_device(st.device)), torch=torch.__version__,
                                                           rank=rank(), ranks=world(), ddp=ddp_active()))
-    shutil.rmtree(job/'ckpt', ignore_errors=True)
+    remove_owned(job/'ckpt')                                # the checkpoints omasgan wrote, nothing else
     return result
 
 def _write_scores(scores:dict, split:Split, st:Settings, seed:int, job:Path, info:dict)->dict:
@@ -371,7 +373,7 @@ def _prepare_run(out:Path, st:Settings, overwrite:bool)->None:
     out = Path(out)
     if out.exists() and not out.is_dir(): raise ValueError(f"run folder {out} exists and is a file: choose another --out")
     sig_file = out/'run.json'
-    if out.exists() and any(out.iterdir()) and overwrite: shutil.rmtree(out)
+    if overwrite: remove_owned(out)                       # omasgan's own files only: anything else in `out` stays
     elif sig_file.exists():
         old, new = json.loads(sig_file.read_text()), st.signature()
         diff = [k for k in dict.fromkeys([*new, *old]) if old.get(k) != new.get(k)]
@@ -380,9 +382,32 @@ def _prepare_run(out:Path, st:Settings, overwrite:bool)->None:
             raise FileExistsError(f"{out} holds a run with other settings ({k} {old.get(k)!r} there, {new.get(k)!r} now): "
                                   f"choose another --out, or pass --overwrite to replace it")
     elif out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} is not empty and holds no omasgan run: choose another --out, or pass --overwrite to replace it")
+        raise FileExistsError(f"{out} is not empty and holds no omasgan run: choose another --out, or pass --overwrite "
+                              f"(omasgan then writes its run there and leaves every other file)")
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(sig_file, json.dumps(st.signature(), indent=1))
+
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)   # they fail every job alike: the sweep stops
+
+def _locked_job(m:str, split:Split, st:Settings, s:int, job:Path, show:bool, log)->str:
+    "Run one job unless another process holds it or has finished it: 'ran', 'failed', 'busy' or 'done'."
+    lock = job_lock(job) if not ddp_active() or is_main() else contextlib.nullcontext()   # under DDP rank 0 locks for all
+    with lock as holder:
+        holder, done = broadcast((holder, (job/'result.json').exists())) if ddp_active() else (holder, (job/'result.json').exists())
+        if holder is not None:
+            log(f"omasgan: job {job.name} is being run by another process ({holder}): skipped; give the command again later to collect it")
+            return 'busy'
+        if done: return 'done'                               # another process finished it meanwhile
+        try: run_job(m, split, st, s, job, show)
+        except Exception as e:   # one job's failure (e.g. a diverging GAN) must not end the sweep
+            if isinstance(e, OSError) and e.errno in DISK_ERRORS and not initialized(): raise
+            if not ddp_active() or is_main():
+                with contextlib.suppress(OSError):
+                    atomic_write(job/'failed.json', json.dumps(dict(job=job.name, error=f'{type(e).__name__}: {e}', rank=rank(),
+                                                                    traceback=traceback.format_exc()), indent=1))
+                log(f"omasgan: job {job.name} failed: {type(e).__name__}: {e}")
+            return 'failed'
+    return 'ran'
 
 def run_loo(st:Settings, # what to run
             out:str|Path='runs/loo', # the run folder
@@ -391,8 +416,13 @@ def run_loo(st:Settings, # what to run
             log=print, # where one-line messages go
             rescore:bool=False, # score the finished jobs again from their saved models with today's score settings (`rescore_job`)
            )->dict:
-    """Run (or resume) every job of `st` in `out`; write results.csv/.md/.png; return {'rows', 'failed', 'ran', 'skipped'}.
-    Under `torchrun` the unfinished jobs are sharded over the ranks (or, with `st.ddp`, each is trained by all of them)."""
+    """Run (or resume) every job of `st` in `out`; write results.csv/.md/.png; return {'rows', 'failed', 'ran', 'skipped', 'busy'}.
+    Under `torchrun` the unfinished jobs are sharded over the ranks (or, with `st.ddp`, each is trained by all of them).
+    Every file it writes is listed in its folder's manifest (`owned_writes`); each job is locked while it runs (`job_lock`)."""
+    with owned_writes(): return _run_loo(st, out, progress, overwrite, log, rescore)
+
+def _run_loo(st:Settings, out, progress:bool, overwrite:bool, log, rescore:bool)->dict:
+    "`run_loo` inside `owned_writes`."
     st.check()
     data = None if st.dataset == 'toy2d' else load_data(st.dataset, st.data_root, st.download)
     classes = experiment_classes(st.dataset, data, st.classes)
@@ -419,26 +449,20 @@ def run_loo(st:Settings, # what to run
     if initialized(): st = dataclasses.replace(st, device=str(rank_device(st.device)))   # each rank its own GPU
     show = progress and is_main()
     bar = tqdm(mine, desc='jobs' if not sharded else f'jobs of rank 0/{world()}', disable=not show, dynamic_ncols=True, file=sys.stderr)
-    ran, failed = [], []
+    ran, failed, busy = [], [], []
     with data_parallel(st.ddp):
         for i, (m, c, s) in enumerate(bar):
             job = folder((m, c, s))
             bar.set_postfix_str(job.name, refresh=True)
             t0 = time.time()
-            try: run_job(m, experiment_split(st.dataset, data, c, st.protocol, s), st, s, job, show)
-            except Exception as e:   # one job's failure (e.g. a diverging GAN) must not end the sweep
-                if not ddp_active() or is_main():
-                    atomic_write(job/'failed.json', json.dumps(dict(job=job.name, error=f'{type(e).__name__}: {e}', rank=rank(),
-                                                                    traceback=traceback.format_exc()), indent=1))
-                    log(f"omasgan: job {job.name} failed: {type(e).__name__}: {e}")
-                failed.append(job.name); continue
-            ran.append(job.name)
-            if sharded and not is_main() and progress:
+            outcome = _locked_job(m, experiment_split(st.dataset, data, c, st.protocol, s), st, s, job, show, log)
+            {'ran': ran, 'failed': failed, 'busy': busy}.get(outcome, []).append(job.name)
+            if outcome == 'ran' and sharded and not is_main() and progress:
                 log(f"rank {rank()}/{world()}: job {i + 1}/{len(mine)} {job.name} finished in {time.time() - t0:.0f} s")
     bar.close()
     barrier()                                                # every rank's jobs are done (or failed)
-    every = gather((ran, failed))
-    ran, failed = (list(dict.fromkeys(n for r in every for n in r[k])) for k in (0, 1))   # under DDP each rank lists every job
+    every = gather((ran, failed, busy))
+    ran, failed, busy = (list(dict.fromkeys(n for r in every for n in r[k])) for k in (0, 1, 2))   # under DDP each rank lists every job
     skipped = [folder(j).name for j in jobs if j not in pending]
     rows = [r for j in jobs if (folder(j)/'result.json').exists() for r in json.loads((folder(j)/'result.json').read_text())['rows']]
     if is_main():
@@ -448,4 +472,4 @@ def run_loo(st:Settings, # what to run
         fig = plot_convergence({folder(j).name: read_logs(folder(j)/'logs') for j in jobs if (folder(j)/'result.json').exists()})
         if fig is not None: _save_fig(out/'convergence.png', fig)
     barrier()                                                # the tables exist before any rank returns
-    return dict(rows=rows, failed=failed, ran=ran, skipped=skipped)
+    return dict(rows=rows, failed=failed, ran=ran, skipped=skipped, busy=busy)
