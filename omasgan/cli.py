@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 def _add_data_args(p:argparse.ArgumentParser):
     "The options every data-reading sub-command shares."
     p.add_argument('--dataset', default='mnist5k', choices=DATASETS, help='data set')
-    p.add_argument('--data-root', default=None, help='folder of torchvision files (mnist, fashion_mnist, cifar10) or of class folders (folder)')
+    p.add_argument('--data-root', default=None, help='folder of torchvision files (mnist, fashion_mnist, cifar10), of class folders (folder), or a .npz file with arrays images and labels (npz)')
     p.add_argument('--download', action='store_true', help='let torchvision download missing files')
     p.add_argument('--protocol', default='ganomaly', choices=PROTOCOLS, help='LOO protocol')
 

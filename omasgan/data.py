@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #696f4c83
 from __future__ import annotations
-import math, pickle, struct, warnings, zlib
+import math, pickle, struct, warnings, zipfile, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -17,8 +17,8 @@ from PIL import Image, UnidentifiedImageError
 # %% auto #0
 __all__ = ['IMG_SIZE', 'MAX_PIXELS', 'DATASETS', 'PROTOCOLS', 'to_images', 'Data', 'toy2d', 'mnist5k', 'mnist', 'fashion_mnist',
            'cifar10', 'write_mnist_files', 'write_cifar10_files', 'read_image', 'image_folder', 'labelled_folders',
-           'load_data', 'Split', 'loo_split', 'loo_indices', 'to_points', 'array_split', 'folder_split', 'show_images',
-           'plot_split']
+           'npz_data', 'load_data', 'Split', 'loo_split', 'loo_indices', 'to_points', 'array_split', 'folder_split',
+           'show_images', 'plot_split']
 
 # %% ../nbs/01_data.ipynb #8207fb98
 IMG_SIZE = 32
@@ -314,11 +314,67 @@ def labelled_folders(root:str|Path, # a folder with one sub-folder of images per
     y = torch.cat([torch.full((len(x),), k, dtype=torch.long) for k, x in enumerate(xs)])
     return Data(name, torch.cat(xs), y, [d.name for d in dirs])
 
+# %% ../nbs/01_data.ipynb #eec79fbc
+def _npz_labels(y:np.ndarray, n:int, where:str)->np.ndarray:
+    "`y` as int64 labels of `n` images, or one `ValueError` saying what is wrong."
+    if y.ndim != 1 or len(y) != n: raise ValueError(f"{where}: labels have shape {y.shape}, expected ({n},), one per image")
+    if y.dtype.kind == 'f' and np.isfinite(y).all() and (y == np.round(y)).all(): y = y.astype(np.int64)
+    if y.dtype.kind not in 'iu': raise ValueError(f"{where}: labels are {y.dtype}, expected integers")
+    if n and y.min() < 0: raise ValueError(f"{where}: labels must be 0, 1, ..., K-1, found {int(y.min())}")
+    return y.astype(np.int64)
+
+def _npz_images(x:np.ndarray, where:str, size:int|None)->Tensor:
+    "`x` in the package's convention, or one `ValueError` saying what is wrong."
+    if x.dtype.kind not in 'uif' or x.dtype == np.bool_: raise ValueError(f"{where}: images are {x.dtype}, expected uint8 or float")
+    if x.ndim not in (3, 4) or (x.ndim == 4 and x.shape[1] not in (1, 3) and x.shape[-1] not in (1, 3)):
+        raise ValueError(f"{where}: images have shape {x.shape}, expected (N, H, W), (N, H, W, C) or (N, C, H, W) with C = 1 or 3")
+    if not len(x): raise ValueError(f"{where}: holds no images")
+    if x.dtype.kind == 'f':
+        if not np.isfinite(x).all(): raise ValueError(f"{where}: images contain NaN or inf values")
+        vr = (-1., 1.) if x.min() < 0 else (0., 1.)
+        if x.min() < vr[0] or x.max() > vr[1]: raise ValueError(f"{where}: float images span [{x.min():.4g}, {x.max():.4g}]: rescale them to [0, 1] first")
+    else:
+        if x.min() < 0 or x.max() > 255: raise ValueError(f"{where}: integer images span [{x.min()}, {x.max()}], expected 0-255")
+        x, vr = x.astype(np.uint8), (0., 255.)
+    t = to_images(x, vr, None)                                 # (N, C, H, W) in [-1, 1], at its own size
+    if size is None or tuple(t.shape[-2:]) == (size, size): return t
+    return to_images(t, (-1., 1.), size, 'pad' if max(t.shape[-2:]) <= size else 'resize')
+
+def npz_data(path:str|Path, # a `.npz` file with arrays `images` and `labels` (optional: `classes`, `images_test`, `labels_test`)
+             size:int|None=IMG_SIZE, # image side
+            )->Data:
+    "The images and labels of a `.npz` file as a `Data` (named after the file), checked as every source is."
+    path = Path(path).expanduser()
+    if not path.is_file(): raise FileNotFoundError(f"npz file {path} does not exist" + (': pass the file, not a folder' if path.is_dir() else ''))
+    try: z = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e: raise ValueError(f"{path} is not a readable .npz file ({str(e).splitlines()[0][:120]})") from None
+    if not isinstance(z, np.lib.npyio.NpzFile): raise ValueError(f"{path} holds one array, not named ones: save it with np.savez(path, images=x, labels=y)")
+    with z:
+        if not {'images', 'labels'} <= set(z.files):
+            raise ValueError(f"{path} holds the arrays {', '.join(z.files) or 'none'}: it needs 'images' and 'labels' (np.savez(path, images=x, labels=y))")
+        try: arrays = {k: z[k] for k in ('images', 'labels', 'classes', 'images_test', 'labels_test') if k in z.files}
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e: raise ValueError(f"{path} is damaged or holds objects ({str(e).splitlines()[0][:120]})") from None
+    x = _npz_images(arrays['images'], f"{path} 'images'", size)
+    y = _npz_labels(arrays['labels'], len(x), f"{path} 'labels'")
+    k = int(y.max()) + 1
+    missing = sorted(set(range(k)) - set(y.tolist()))
+    if k < 2 or missing: raise ValueError(f"{path} 'labels': " + (f"classes {missing[:5]} of 0..{k-1} have no images" if missing else "needs at least 2 classes"))
+    classes = [str(c) for c in arrays['classes'].tolist()] if 'classes' in arrays else [str(c) for c in range(k)]
+    if len(classes) != k: raise ValueError(f"{path} 'classes' names {len(classes)} classes, the labels have {k}")
+    xt = yt = None
+    if ('images_test' in arrays) != ('labels_test' in arrays): raise ValueError(f"{path}: 'images_test' and 'labels_test' go together")
+    if 'images_test' in arrays:
+        xt = _npz_images(arrays['images_test'], f"{path} 'images_test'", size)
+        yt = _npz_labels(arrays['labels_test'], len(xt), f"{path} 'labels_test'")
+        if xt.shape[1:] != x.shape[1:]: raise ValueError(f"{path}: test images are {tuple(xt.shape[1:])}, training images {tuple(x.shape[1:])}")
+        if yt.max() >= k: raise ValueError(f"{path} 'labels_test': label {int(yt.max())} has no training images (classes 0..{k-1})")
+    return Data(path.stem, x, torch.as_tensor(y), classes, xt, None if yt is None else torch.as_tensor(yt))
+
 # %% ../nbs/01_data.ipynb #d017ea04
-DATASETS = ('toy2d', 'mnist5k', 'mnist', 'fashion_mnist', 'cifar10', 'folder')
+DATASETS = ('toy2d', 'mnist5k', 'mnist', 'fashion_mnist', 'cifar10', 'folder', 'npz')
 
 def load_data(name:str, # one of `DATASETS`
-              root:str|Path|None=None, # data root (torchvision sets) or the class-folder root ('folder')
+              root:str|Path|None=None, # data root (torchvision sets), the class-folder root ('folder') or the `.npz` file ('npz')
               download:bool=False, # allow torchvision to download missing files
               size:int|None=IMG_SIZE, # image side
              )->Data:
@@ -330,6 +386,9 @@ def load_data(name:str, # one of `DATASETS`
     if key == 'folder':
         if root is None: raise ValueError("dataset 'folder' needs the folder of class sub-folders: pass root=... (--data-root)")
         return labelled_folders(root, size)
+    if key == 'npz':
+        if root is None: raise ValueError("dataset 'npz' needs a .npz file with arrays images and labels: pass root=... (--data-root FILE.npz)")
+        return npz_data(root, size)
     raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
 
 # %% ../nbs/01_data.ipynb #69cb652a
