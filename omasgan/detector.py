@@ -21,10 +21,11 @@ from .boundary import train_boundary, generate, nn_distance
 from .retrain import train_retrain
 
 # %% auto #0
-__all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'FORMAT', 'REQUIRED', 'MAX_SAMPLE_ELEMS', 'DETECTORS', 'anomaly_logit',
-           'j_loss', 'detector_stage', 'train_detector', 'reading_terms', 'check_reading', 'critic_anomaly', 'knn_mean',
-           'critic_features', 'raw_terms', 'Standardizer', 'flag_threshold', 'state_problem', 'check_settings',
-           'net_mismatch', 'Detector', 'check_nets', 'OMASGAN', 'knn_scores', 'loo_auroc', 'auroc_markdown']
+__all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'FORMAT', 'REQUIRED', 'MAX_SAMPLE_ELEMS', 'DETECTORS', 'SCORE_CHUNK',
+           'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'reading_terms', 'check_reading',
+           'critic_anomaly', 'knn_mean', 'critic_features', 'raw_terms', 'Standardizer', 'flag_threshold',
+           'state_problem', 'check_settings', 'net_mismatch', 'Detector', 'check_nets', 'OMASGAN', 'knn_scores',
+           'loo_auroc', 'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
 def anomaly_logit(J:nn.Module, x:Tensor)->Tensor:
@@ -226,6 +227,7 @@ def net_mismatch(built:dict, # name → network, as the file's configuration bui
 
 # %% ../nbs/07_detector.ipynb #5a1e0c01
 DETECTORS = {}   # class name → class: every `Detector` subclass, for `Detector.load`
+SCORE_CHUNK = 2048   # samples `score_terms` passes to a method's `_raw_terms` at once (each sample's scores are its own)
 
 class Detector:
     "Base of every anomaly detector: input handling, `fit`, validation-fitted threshold, `decision_function`, `predict`, `save`/`load`."
@@ -371,7 +373,9 @@ class Detector:
         x = self._prepare(X)
         if tuple(x.shape[1:]) != self.sample_shape:
             raise ValueError(f"samples have shape {tuple(x.shape[1:])} after preprocessing, but the detector was fitted on {self.sample_shape}")
-        with torch.no_grad(): raw = self._raw_terms(x.to(self.device))
+        with torch.no_grad():                                  # `SCORE_CHUNK` samples at a time: memory bounded whatever len(X)
+            parts = [self._raw_terms(x[i:i + SCORE_CHUNK].to(self.device)) for i in range(0, len(x), SCORE_CHUNK) or [0]]
+        raw = {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
         return {k: v.double().cpu().numpy() for k, v in self._combine(raw).items()}
 
     def decision_function(self, X, # samples to score

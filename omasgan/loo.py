@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-from .core import atomic_write, get_device, seed_everything
+from .core import atomic_write, get_device, seed_everything, peak_rss, reset_peak_rss
 from .files import owned_writes, remove_owned, job_lock
 from .data import Data, Split, DATASETS, PROTOCOLS, load_data, loo_split, toy2d, show_images, _carve
 from .gan import make_config, PROFILES
@@ -33,8 +33,8 @@ from .scale import launched, initialized, is_main, rank, world, rank_device, bro
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'DISK_ERRORS', 'toy_split', 'experiment_classes', 'experiment_split',
            'Settings', 'method_overrides', 'fit_and_score', 'labelled_scores', 'plot_job', 'job_name', 'run_job',
-           'rescore_job', 'job_config', 'settings_from_job', 'results_markdown', 'write_results', 'plot_results',
-           'plot_convergence', 'run_loo']
+           'rescore_job', 'job_config', 'settings_from_job', 'cost_markdown', 'results_markdown', 'write_results',
+           'plot_results', 'plot_convergence', 'finished_results', 'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -143,7 +143,7 @@ def fit_and_score(method:str, # key of `METHODS`
     "Fit `method` on the split's normal train/val data, save it and its samples; its scores of the test set, main score first."
     cls = METHODS[method]
     det = cls(st.profile, seed=seed, device=st.device, progress=progress, **method_overrides(cls, st.overrides))
-    det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=NATIVE_HW.get(st.dataset), log_dir=job/'logs',
+    det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=split.raw_hw or NATIVE_HW.get(st.dataset), log_dir=job/'logs',
             job=dict(dataset=st.dataset, protocol=st.protocol_name, abnormal_class=split.abnormal_class))
     if ddp_active() and not is_main(): return None         # under DDP rank 0 alone saves and scores
     det.save(job/'model.pt')
@@ -226,11 +226,14 @@ def run_job(method:str, # key of `METHODS`
         job.mkdir(parents=True, exist_ok=True)
         (job/'failed.json').unlink(missing_ok=True)
         atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
+    measured = reset_peak_rss()                             # the job's own peak memory (else the process's so far)
     t0 = time.time()
     seed_everything(seed)
     scores = fit_and_score(method, split, st, seed, job, progress)
     if not writer: return None
-    result = _write_scores(scores, split, st, seed, job, dict(seconds=time.time() - t0, device=str(get_device(st.device)), torch=torch.__version__,
+    seconds, peak = time.time() - t0, peak_rss()
+    result = _write_scores(scores, split, st, seed, job, dict(seconds=seconds, peak_rss_mib=peak and round(peak / 2**20), peak_of_job=measured,
+                                                          device=str(get_device(st.device)), torch=torch.__version__,
                                                           rank=rank(), ranks=world(), ddp=ddp_active()))
     remove_owned(job/'ckpt')                                # the checkpoints omasgan wrote, nothing else
     return result
@@ -294,10 +297,29 @@ def _npz(**arrays)->bytes:
 def _fmt(vals:list)->str:
     return f"{np.mean(vals):.3f}" if len(vals) == 1 else f"{np.mean(vals):.3f} ± {np.std(vals, ddof=1):.3f}"
 
+def _duration(s:float)->str: return f"{s:.0f} s" if s < 120 else f"{s / 60:.1f} min"
+
+def cost_markdown(results:list, # the finished jobs' `result.json` contents
+                 )->str:
+    "A table of time and peak memory per job, by method (the method as its main score is named), with the devices used."
+    by = {}
+    for r in results:
+        if r.get('rows') and r.get('seconds') is not None: by.setdefault(r['rows'][0]['method'], []).append(r)
+    if not by: return ''
+    out = ('\nCost per job, by method: time (mean, and the slowest job) and peak resident memory of the process while the job ran '
+           '(the largest over jobs; – where not recorded).\n\n| method | jobs | time per job | slowest | peak memory | device |\n|---|---|---|---|---|---|\n')
+    for m, rs in by.items():
+        secs, peaks = [r['seconds'] for r in rs], [r['peak_rss_mib'] for r in rs if r.get('peak_rss_mib')]
+        devs = ', '.join(sorted({f"{r.get('device', '?')}" + (f" ×{r['ranks']} ranks" if r.get('ranks', 1) > 1 else '') for r in rs}))
+        out += (f"| {m} | {len(rs)} | {_duration(float(np.mean(secs)))} | {_duration(max(secs))} | "
+                + (f"{max(peaks) / 1024:.2f} GiB" if peaks else '–') + f" | {devs} |\n")
+    return out
+
 def results_markdown(rows:list, # rows of `results.csv` (dicts)
                      failed:list=(), # names of failed jobs
+                     results:list=(), # the finished jobs' `result.json` contents, for the table of costs
                     )->str:
-    "Per-class AUROC (mean ± std over seeds) per method, and every metric averaged over classes."
+    "Per-class AUROC (mean ± std over seeds) per method, every metric averaged over classes, and the cost per job."
     if not rows: return 'No finished jobs.\n' + ''.join(f'- failed: `{f}`\n' for f in failed)
     methods = list(dict.fromkeys(r['method'] for r in rows))
     classes = list(dict.fromkeys(r['abnormal_class'] for r in rows))
@@ -309,22 +331,25 @@ def results_markdown(rows:list, # rows of `results.csv` (dicts)
         per_seed = [np.mean([float(r['auroc']) for r in rows if r['method'] == m and r['seed'] == s]) for s in seeds
                     if any(r['method'] == m and r['seed'] == s for r in rows)]
         body += f'| {m} | ' + ' | '.join(_fmt(get(m, c, 'auroc')) if get(m, c, 'auroc') else '–' for c in classes) + f' | **{_fmt(per_seed)}** |\n'
+    ragged = len({tuple(sorted({r['abnormal_class'] for r in rows if r['method'] == m})) for m in methods}) > 1
     out = f"AUROC per abnormal class (anomaly = positive; seeds {', '.join(map(str, seeds))}; the mean is over classes" + \
+          (' a method ran, – where it ran none' if ragged else '') + \
           (', ± its std over seeds' if len(seeds) > 1 else '') + ').\n\n' + head + body
     out += '\nEvery metric, mean over classes and seeds (FPR95: lower is better).\n\n| method | AUROC | AUPRC | FPR95 | F1 (EER) |\n|---|---|---|---|---|\n'
     for m in methods:
         out += f'| {m} | ' + ' | '.join(f"{np.mean([float(r[k]) for r in rows if r['method'] == m]):.3f}" for k in COLUMNS[5:]) + ' |\n'
+    out += cost_markdown(results)
     if failed: out += '\nFailed jobs (see their `failed.json`; rerun the command to retry them):\n\n' + ''.join(f'- `{f}`\n' for f in failed)
     return out
 
-def write_results(out:Path, rows:list, failed:list=(), header:str='')->None:
-    "Write `results.csv`, `results.md` and `results.png` atomically."
+def write_results(out:Path, rows:list, failed:list=(), header:str='', results:list=())->None:
+    "Write `results.csv`, `results.md` (with the cost per job of `results`) and `results.png` atomically."
     buf = io.StringIO()
     import csv
     w = csv.DictWriter(buf, COLUMNS, lineterminator='\n'); w.writeheader()
     for r in rows: w.writerow({k: (f'{r[k]:.6f}' if isinstance(r[k], float) else r[k]) for k in COLUMNS})
     atomic_write(out/'results.csv', buf.getvalue())
-    atomic_write(out/'results.md', header + results_markdown(rows, failed))
+    atomic_write(out/'results.md', header + results_markdown(rows, failed, results))
     if rows: _save_fig(out/'results.png', plot_results(rows))
 
 def plot_results(rows:list):
@@ -366,6 +391,13 @@ def plot_convergence(logs:dict, # job name → its history (`read_logs` of its `
         axs[i, -1].legend(fontsize='xx-small', ncol=2)
     fig.tight_layout()
     return fig
+
+def finished_results(out:Path, # the run folder
+                     first:list=(), # job folders to list first, in this order (the command's own jobs)
+                    )->list:
+    "The `result.json` of every finished job in `out/jobs`: those of `first` in order, then the others by name."
+    others = sorted(p for p in (out/'jobs').glob('*') if p not in set(first)) if (out/'jobs').is_dir() else []
+    return [json.loads((j/'result.json').read_text()) for j in [*first, *others] if (j/'result.json').is_file()]
 
 # %% ../nbs/09_loo.ipynb #e2a42ab7
 def _prepare_run(out:Path, st:Settings, overwrite:bool)->None:
@@ -466,9 +498,10 @@ def _run_loo(st:Settings, out, progress:bool, overwrite:bool, log, rescore:bool)
     skipped = [folder(j).name for j in jobs if j not in pending]
     rows = [r for j in jobs if (folder(j)/'result.json').exists() for r in json.loads((folder(j)/'result.json').read_text())['rows']]
     if is_main():
+        results = finished_results(out, [folder(j) for j in jobs])
         header = (f"# LOO results: {st.dataset}, protocol {st.protocol_name}, profile {st.profile}"
                   + (f", overrides {st.overrides}" if st.overrides else '') + (f", DDP over {world()} ranks" if st.ddp else '') + '\n\n')
-        write_results(out, rows, failed, header)
+        write_results(out, [r for res in results for r in res['rows']], failed, header, results)
         fig = plot_convergence({folder(j).name: read_logs(folder(j)/'logs') for j in jobs if (folder(j)/'result.json').exists()})
         if fig is not None: _save_fig(out/'convergence.png', fig)
     barrier()                                                # the tables exist before any rank returns

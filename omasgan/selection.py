@@ -33,7 +33,7 @@ def inner_split(data:Data, # a labelled data set
     normal, test_normal = _carve(normal, test_frac, g, 'test')
     tr, va = _carve(normal, val_frac, g, 'validation')
     test = torch.cat([test_normal, pool[y[pool] == held_class]])
-    return Split(x[tr], x[va], x[test], (y[test] == held_class).long(), y[test], data.name, f'inner-{protocol}', int(held_class), seed)
+    return Split(x[tr], x[va], x[test], (y[test] == held_class).long(), y[test], data.name, f'inner-{protocol}', int(held_class), seed, data.raw_hw)
 
 # %% ../nbs/07c_selection.ipynb #dc7a3b09
 def score_candidates(fd=('critic', 'density', 'both', 'GpNNf', 'C+GpNNf'), # readings of f_D (`07_detector`)
