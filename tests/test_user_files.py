@@ -169,3 +169,15 @@ def test_a_16_bit_png_scores_as_its_8_bit_copy(fitted):
     assert r.returncode == 0, r.stderr[-3000:]
     scores = [l.split(',')[2] for l in r.stdout.strip().splitlines()[1:]]
     assert len(scores) == 3 and len(set(scores)) == 1, r.stdout
+
+def test_a_model_fitted_on_npz_digits_scores_their_raw_28x28_images(tmp_path):
+    "An .npz of 28x28 digits is padded to 32x32 for the networks, and `score` then takes the user's raw 28x28 images."
+    from PIL import Image
+    from omasgan.data import mnist5k
+    x = ((mnist5k(size=None).x[:600, 0] + 1) * 127.5).round().numpy().astype(np.uint8)
+    np.savez(tmp_path/'digits.npz', images=x, labels=np.arange(600) % 3)
+    r = omasgan('fit', '--method', 'knn', '--dataset', 'npz', '--data-root', 'digits.npz', '--quiet', '--out', 'm', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    Image.fromarray(x[1]).save(tmp_path/'d.png')
+    r = omasgan('score', '--model', 'm', 'd.png', cwd=tmp_path)
+    assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 2, r.stderr[-3000:]
