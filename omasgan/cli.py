@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_cli.ipynb #47a27346
 from __future__ import annotations
-import argparse, ast, csv, io, json, os, sys, time
+import argparse, ast, contextlib, csv, io, json, os, signal, sys, threading, time
 from pathlib import Path
 import numpy as np
 from .core import atomic_write, CheckpointError
@@ -15,7 +15,8 @@ from .scale import launched, process_group, data_parallel, is_main, rank_device,
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'SEED', 'IMAGE_SUFFIXES', 'INTERRUPTED', 'count', 'count_list', 'parse_overrides', 'preview', 'loo',
-           'rerun', 'claim_folder', 'fit', 'read_inputs', 'score', 'bench_cmd', 'make_parser', 'main']
+           'rerun', 'claim_folder', 'fit', 'read_inputs', 'score', 'bench_cmd', 'make_parser', 'Terminated',
+           'sigterm_raises', 'main']
 
 # %% ../nbs/90_cli.ipynb #2995c5c2
 USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError, NonFiniteError)
@@ -313,11 +314,28 @@ def make_parser()->argparse.ArgumentParser:
     bn.set_defaults(func=bench_cmd)
     return p
 
+class Terminated(BaseException):
+    "SIGTERM, raised where the process is (like `KeyboardInterrupt` for Ctrl-C), so that the same clean-up runs and no handler of errors swallows it."
+
+def _raise_terminated(signum, frame): raise Terminated()
+
+@contextlib.contextmanager
+def sigterm_raises():
+    "Within the block SIGTERM raises `Terminated` in the main thread (elsewhere: left alone)."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    old = signal.signal(signal.SIGTERM, _raise_terminated)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, old)
+
 def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
         )->int:
     "Entry point of the `omasgan` command."
     p = make_parser()
     args = p.parse_args(argv)
+    with sigterm_raises(): return _main(args)
+
+def _main(args)->int:
+    "`main` after parsing: every user error, file-system failure, Ctrl-C and SIGTERM is one line and an exit code."
     try:
         if launched() and args.command not in ('loo', 'rerun', 'fit') and int(os.environ['WORLD_SIZE']) > 1:
             raise ValueError(f"omasgan {args.command} runs in one process: start it without torchrun")
@@ -327,9 +345,10 @@ def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
     except (*USER_ERRORS, OSError) as e:   # OSError: every failure of the file system (no space, read-only, ...)
         print(f"omasgan: error: {os_error_line(e) if isinstance(e, OSError) else e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"omasgan: interrupted: {INTERRUPTED.get(args.command, 'nothing was half-written')}", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as e:
+        how = 'terminated' if isinstance(e, Terminated) else 'interrupted'
+        print(f"omasgan: {how}: {INTERRUPTED.get(args.command, 'nothing was half-written')}", file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
     return rc if isinstance(rc, int) else 0
 
 INTERRUPTED = {'loo': 'finished jobs are kept; give the same command again to resume (an unfinished job goes on from its last checkpoint)',

@@ -141,17 +141,18 @@ def test_a_job_held_by_another_process_is_skipped_then_collected(tmp_path):
 
 # ---- Ctrl-C ----------------------------------------------------------------------------------------------
 
-def test_ctrl_c_in_loo_is_one_line_and_the_run_resumes(tmp_path):
+@pytest.mark.parametrize('sig, code, says', [(signal.SIGINT, 130, 'interrupted'), (signal.SIGTERM, 143, 'terminated')])
+def test_ctrl_c_or_sigterm_in_loo_is_one_line_and_the_run_resumes(tmp_path, sig, code, says):
     args = [OMASGAN, 'loo', '--profile', 'tiny', '--methods', 'omasgan', '--classes', '0', '--quiet', '--out', 'r', '--set', 'steps2=4000']
     p = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     ckpt = tmp_path/'r'/'jobs'/'omasgan_mnist5k_ganomaly_c0_s0'/'ckpt'
     t0 = time.time()
     while not (ckpt/'stage1.pt').exists() and time.time() - t0 < 300 and p.poll() is None: time.sleep(0.2)
-    p.send_signal(signal.SIGINT)
+    p.send_signal(sig)
     out, err = p.communicate(timeout=300)
     lines = err.strip().splitlines()
-    assert p.returncode == 130 and len(lines) == 1, (p.returncode, err[-3000:])
-    assert 'interrupted' in lines[0] and 'give the same command again to resume' in lines[0], lines
+    assert p.returncode == code and len(lines) == 1, (p.returncode, err[-3000:])
+    assert says in lines[0] and 'give the same command again to resume' in lines[0], lines
     r = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=ENV)
     assert r.returncode == 0 and '1 job(s) run' in r.stdout, r.stderr[-3000:]
 
