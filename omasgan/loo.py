@@ -393,11 +393,16 @@ def plot_convergence(logs:dict, # job name → its history (`read_logs` of its `
     return fig
 
 def finished_results(out:Path, # the run folder
-                     first:list=(), # job folders to list first, in this order (the command's own jobs)
                     )->list:
-    "The `result.json` of every finished job in `out/jobs`: those of `first` in order, then the others by name."
-    others = sorted(p for p in (out/'jobs').glob('*') if p not in set(first)) if (out/'jobs').is_dir() else []
-    return [json.loads((j/'result.json').read_text()) for j in [*first, *others] if (j/'result.json').is_file()]
+    "The `result.json` of every finished job in `out/jobs`, by method (in the order of `METHODS`), class and seed."
+    res = [json.loads((j/'result.json').read_text()) for j in sorted((out/'jobs').glob('*')) if (j/'result.json').is_file()] if (out/'jobs').is_dir() else []
+    res = [r for r in res if r.get('rows')]
+    rank = {m: i for i, m in enumerate(METHODS)}
+    def key(r):
+        row, m = r['rows'][0], r['job'].split('_')[0]
+        c = row['abnormal_class']
+        return rank.get(m, len(rank)), (0, c, '') if isinstance(c, int) else (1, 0, str(c)), row['seed']
+    return sorted(res, key=key)
 
 # %% ../nbs/09_loo.ipynb #e2a42ab7
 def _prepare_run(out:Path, st:Settings, overwrite:bool)->None:
@@ -498,7 +503,7 @@ def _run_loo(st:Settings, out, progress:bool, overwrite:bool, log, rescore:bool)
     skipped = [folder(j).name for j in jobs if j not in pending]
     rows = [r for j in jobs if (folder(j)/'result.json').exists() for r in json.loads((folder(j)/'result.json').read_text())['rows']]
     if is_main():
-        results = finished_results(out, [folder(j) for j in jobs])
+        results = finished_results(out)
         header = (f"# LOO results: {st.dataset}, protocol {st.protocol_name}, profile {st.profile}"
                   + (f", overrides {st.overrides}" if st.overrides else '') + (f", DDP over {world()} ranks" if st.ddp else '') + '\n\n')
         write_results(out, [r for res in results for r in res['rows']], failed, header, results)
