@@ -164,6 +164,7 @@ def fit(args)->Path:
     data = None if args.dataset == 'toy2d' else load_data(args.dataset, args.data_root, args.download)
     cls = experiment_classes(args.dataset, data, 'all' if args.dataset == 'toy2d' else [args.abnormal_class])[0]
     split = experiment_split(args.dataset, data, cls, args.protocol, args.seed)
+    del data                                                # the split holds what the fit needs: the whole data set need not stay in memory
     with owned_writes(): return _fit_into(out, det, split, args, cls, overrides)
 
 def _fit_into(out:Path, det, split, args, cls, overrides:dict)->Path:

@@ -44,14 +44,14 @@ def to_images(x, # array or tensor of images, (N, H, W), (N, C, H, W) or (N, H, 
     is_int = not x.is_floating_point()
     lo, hi = value_range if value_range is not None else ((0., 255.) if is_int else (-1., 1.))
     if not hi > lo: raise ValueError(f"value_range must be (low, high) with high > low, got {value_range}")
-    x = x.float()
+    x = torch.empty(x.shape, dtype=torch.float32, device=x.device).copy_(x)   # one contiguous float copy; the caller's array is untouched
     if not is_int and not torch.isfinite(x).all():
         bad = (~torch.isfinite(x)).flatten(1).any(1).nonzero().flatten()
         raise ValueError(f"{len(bad)} image(s) contain NaN or inf values (first at index {bad[0].item()}): clean the data first")
     if x.min() < lo or x.max() > hi:
         raise ValueError(f"image values span [{x.min().item():.4g}, {x.max().item():.4g}], outside the declared range "
                          f"[{lo:g}, {hi:g}]: pass value_range=(low, high) for your data")
-    x = (x - lo) / (hi - lo) * 2 - 1
+    x.sub_(lo).div_(hi - lo).mul_(2).sub_(1)                     # (x - lo) / (hi - lo) * 2 - 1 in place: no temporaries of the data's size
     if size is not None and tuple(x.shape[-2:]) != (size, size):
         if fit == 'pad':
             h, w = x.shape[-2:]
@@ -60,7 +60,7 @@ def to_images(x, # array or tensor of images, (N, H, W), (N, C, H, W) or (N, H, 
             x = F.pad(x, (left, size - w - left, top, size - h - top), value=-1.)
         elif fit == 'resize': x = F.interpolate(x, size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp_(-1, 1)
         else: raise ValueError(f"fit must be 'pad' or 'resize', got {fit!r}")
-    return x.contiguous()
+    return x
 
 # %% ../nbs/01_data.ipynb #85a758fc
 @dataclass
