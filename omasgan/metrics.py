@@ -6,6 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import torch
+from sklearn import metrics as skm
 
 # %% auto #0
 __all__ = ['roc_points', 'auroc', 'auprc', 'fpr_at_tpr', 'eer_threshold', 'f1_at_threshold', 'evaluate', 'threshold_at_fpr',
@@ -26,32 +27,20 @@ def _check(labels, scores)->tuple:
 
 # %% ../nbs/08_metrics.ipynb #cc10a2c6
 def roc_points(labels, scores)->tuple:
-    "ROC curve: (fpr, tpr, thresholds), thresholds decreasing; a sample is flagged when its score ≥ threshold."
+    "ROC curve: (fpr, tpr, thresholds), thresholds decreasing from +inf; a sample is flagged when its score ≥ threshold (`sklearn.metrics.roc_curve`, every distinct score)."
     y, s = _check(labels, scores)
-    order = np.argsort(-s, kind='stable')
-    s, y = s[order], y[order]
-    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]       # last index of each run of equal scores
-    tp, fp = np.cumsum(y)[last], np.cumsum(1 - y)[last]
-    tpr, fpr = np.r_[0., tp / tp[-1]], np.r_[0., fp / fp[-1]]
-    return fpr, tpr, np.r_[np.inf, s[last]]
+    fpr, tpr, th = skm.roc_curve(y, s, drop_intermediate=False)
+    th[0] = np.inf                                              # scikit-learn's first threshold, above every score
+    return fpr, tpr, th
 
 def auroc(labels, scores)->float:
-    "Area under the ROC curve, anomaly positive (Mann–Whitney with average ranks for ties)."
-    y, s = _check(labels, scores)
-    _, inv, counts = np.unique(s, return_inverse=True, return_counts=True)
-    avg_rank = (np.cumsum(counts) - (counts - 1) / 2)[inv]     # 1-based average rank of each score
-    n1, n0 = y.sum(), len(y) - y.sum()
-    return float((avg_rank[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+    "Area under the ROC curve, anomaly positive; ties count one half (`sklearn.metrics.roc_auc_score`)."
+    return float(skm.roc_auc_score(*_check(labels, scores)))
 
 # %% ../nbs/08_metrics.ipynb #23244f31
 def auprc(labels, scores)->float:
-    "Average precision with anomalies as positives: Σ (R_k − R_{k−1}) P_k over distinct thresholds."
-    y, s = _check(labels, scores)
-    order = np.argsort(-s, kind='stable'); s, y = s[order], y[order]
-    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]
-    tp = np.cumsum(y)[last]; flagged = last + 1
-    precision, recall = tp / flagged, tp / tp[-1]
-    return float(np.sum(np.diff(np.r_[0., recall]) * precision))
+    "Average precision with anomalies as positives: Σ (R_k − R_{k−1}) P_k over distinct thresholds (`sklearn.metrics.average_precision_score`)."
+    return float(skm.average_precision_score(*_check(labels, scores)))
 
 # %% ../nbs/08_metrics.ipynb #ddf3560e
 def fpr_at_tpr(labels, scores, tpr:float=0.95)->float:
