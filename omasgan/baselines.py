@@ -40,11 +40,8 @@ class BaselineConfig:
     def __post_init__(self):
         c = self.checks
         bad = field_errors(self, ints=('steps', 'z_dim', 'width', 'batch', 'log_every', 'ckpt_every', 'chunk_elems', *c.get('ints', ())),
-                           unit=c.get('unit', ()), positive=('lr', *c.get('positive', ())), nonneg=c.get('nonneg', ()))
-        if not isinstance(self.fpr, float) or not 0 < self.fpr < 1: bad.append(f"fpr must lie strictly between 0 and 1, got {self.fpr!r}")
-        if self.amp not in ('auto', 'bf16', 'off'): bad.append(f"amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
-        if not isinstance(self.compile, bool): bad.append(f"compile must be true or false, got {self.compile!r}")
-        if len(tuple(self.betas)) != 2 or not all(0 <= b < 1 for b in self.betas): bad.append(f"betas must be two numbers in [0, 1), got {self.betas!r}")
+                           unit=c.get('unit', ()), positive=('lr', *c.get('positive', ())), nonneg=c.get('nonneg', ()),
+                           fraction=('fpr',), pairs=('betas',), flags=('compile',), choices=dict(amp=('auto', 'bf16', 'off')))
         if bad: raise ValueError('; '.join(bad))
 
 def _unknown(cls, overrides:dict)->set:
@@ -158,8 +155,7 @@ class KNNConfig:
     chunk: int = 512              # test rows per block of distances
     fpr: float = 0.05             # false-alarm rate on normal validation data that sets `predict`'s threshold
     def __post_init__(self):
-        bad = field_errors(self, ints=('k', 'chunk'))
-        if not isinstance(self.fpr, float) or not 0 < self.fpr < 1: bad.append(f"fpr must lie strictly between 0 and 1, got {self.fpr!r}")
+        bad = field_errors(self, ints=('k', 'chunk'), fraction=('fpr',))
         if bad: raise ValueError('; '.join(bad))
 
 class KNN(Detector):

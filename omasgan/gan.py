@@ -28,8 +28,13 @@ def field_errors(obj, # a configuration object
                  unit=(), # ... numbers in [0, 1]
                  positive=(), # ... finite numbers > 0
                  nonneg=(), # ... finite numbers ≥ 0
+                 fraction=(), # ... numbers strictly between 0 and 1 (e.g. `fpr`)
+                 below_one=(), # ... numbers in [0, 1) (e.g. `ema`)
+                 pairs=(), # ... two numbers in [0, 1) (Adam's `betas`)
+                 flags=(), # ... true or false
+                 choices:dict|None=None, # field → its allowed values
                 )->list:
-    "One message per field of `obj` outside its range; shared by every configuration class."
+    "One message per field of `obj` outside its range, whatever its type; shared by every configuration class."
     bad, num = [], lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     for k in ints:
         v = getattr(obj, k)
@@ -43,6 +48,24 @@ def field_errors(obj, # a configuration object
     for k in nonneg:
         v = getattr(obj, k)
         if not num(v) or v < 0 or not math.isfinite(v): bad.append(f"{k} must be a number ≥ 0, got {v!r}")
+    for k in fraction:
+        v = getattr(obj, k)
+        if not num(v) or not 0 < v < 1: bad.append(f"{k} must lie strictly between 0 and 1, got {v!r}")
+    for k in below_one:
+        v = getattr(obj, k)
+        if not num(v) or not 0 <= v < 1: bad.append(f"{k} must lie in [0, 1), got {v!r}")
+    for k in pairs:
+        v = getattr(obj, k)
+        if not isinstance(v, (tuple, list)) or len(v) != 2 or not all(num(b) and 0 <= b < 1 for b in v):
+            bad.append(f"{k} must be two numbers in [0, 1), got {v!r}")
+    for k in flags:
+        v = getattr(obj, k)
+        if not isinstance(v, bool): bad.append(f"{k} must be true or false, got {v!r}")
+    for k, allowed in (choices or {}).items():
+        v = getattr(obj, k)
+        if not isinstance(v, str) or v not in allowed:
+            names = [repr(a) for a in allowed]
+            bad.append(f"{k} must be {', '.join(names[:-1])} or {names[-1]}, got {v!r}")
     return bad
 
 @dataclass
@@ -101,16 +124,11 @@ class Config:
         "Check types and ranges; raise one `ValueError` naming every bad field."
         bad = field_errors(self, ints=('n_critic', 'min_steps', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'nn_k', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
                                        'steps1', 'steps2', 'steps3', 'steps4'),
-                           unit=('alpha', 'beta', 'gamma'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'))
-        if not (isinstance(self.ema, (int, float)) and 0 <= self.ema < 1): bad.append(f"ema must lie in [0, 1), got {self.ema!r}")
-        if not 0 < self.fpr < 1: bad.append(f"fpr must lie strictly between 0 and 1, got {self.fpr!r}")
-        if self.amp not in ('auto', 'bf16', 'off'): bad.append(f"amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
-        if self.select not in ('last', 'best'): bad.append(f"select must be 'last' or 'best', got {self.select!r}")
-        if not isinstance(self.compile, bool): bad.append(f"compile must be true or false, got {self.compile!r}")
-        if self.reference not in ('generator', 'data'): bad.append(f"reference must be 'generator' or 'data', got {self.reference!r}")
+                           unit=('alpha', 'beta', 'gamma'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
+                           fraction=('fpr',), below_one=('ema',), pairs=('betas',), flags=('compile', 'sn'),
+                           choices=dict(amp=('auto', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data')))
         try: get_divergence(self.divergence)
-        except ValueError as e: bad.append(str(e))
-        if len(tuple(self.betas)) != 2 or not all(0 <= b < 1 for b in self.betas): bad.append(f"betas must be two numbers in [0, 1), got {self.betas!r}")
+        except (ValueError, TypeError) as e: bad.append(str(e))
         if bad: raise ValueError('; '.join(bad))
 
     def steps(self)->dict: return dict(stage1=self.steps1, stage2=self.steps2, stage3=self.steps3, stage4=self.steps4)
