@@ -150,21 +150,26 @@ def boundary_band(samples:Tensor, # points or images to place, (M, ...)
                   lo:float=0.95, hi:float=0.999, # percentiles of the data's own k-NN radii
                   max_elems:int=2**22, # memory bound of the distance blocks
                   thresholds:tuple|None=None, # (r_lo, r_hi) from an earlier call on the same data: skips the data's own radii
+                  ref_queries:int=8192, # at most this many training points (evenly spaced) estimate the data's own radii
                  )->dict:
     "Shares of `samples` inside the data's bulk, in its boundary band and far out, by k-NN radius percentiles."
     s, x = samples.detach().flatten(1).float(), data.detach().flatten(1).float()
-    def kth(a, exclude_self):
+    xn = (x * x).sum(1)
+    def kth(a, self_idx=None):
         out, rows = [], max(1, max_elems // len(x))
         for r in range(0, len(a), rows):
-            d = torch.cdist(a[r:r + rows], x)
-            if exclude_self: d[torch.arange(len(d)), torch.arange(r, r + len(d))] = math.inf
+            b = a[r:r + rows]
+            d = torch.addmm(xn, b, x.T, alpha=-2).add_((b * b).sum(1, keepdim=True)).clamp_min_(0).sqrt_()
+            if self_idx is not None: d[torch.arange(len(d)), self_idx[r:r + rows]] = math.inf
             out.append(d.topk(k, dim=1, largest=False).values[:, -1])
         return torch.cat(out)
     if thresholds is None:
-        ref = kth(x, True)
+        idx = torch.arange(len(x), device=x.device) if len(x) <= ref_queries else \
+              torch.linspace(0, len(x) - 1, ref_queries, device=x.device).round().long()
+        ref = kth(x[idx], idx)
         t_lo, t_hi = torch.quantile(ref, lo), torch.quantile(ref, hi)
     else: t_lo, t_hi = (torch.tensor(t) for t in thresholds)
-    r = kth(s, False).cpu()
+    r = kth(s).cpu()
     t_lo, t_hi = t_lo.cpu(), t_hi.cpu()
     return dict(inside=(r < t_lo).float().mean().item(), band=((r >= t_lo) & (r <= t_hi)).float().mean().item(),
                 far=(r > t_hi).float().mean().item(), r_lo=t_lo.item(), r_hi=t_hi.item())

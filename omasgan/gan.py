@@ -177,7 +177,8 @@ def data_digest(*tensors:Tensor)->str:
     h = hashlib.sha256()
     for t in tensors:
         t = t.detach().cpu().contiguous()
-        h.update(f"{tuple(t.shape)}{t.dtype};".encode()); h.update(t.numpy().tobytes() if t.dtype != torch.bfloat16 else t.float().numpy().tobytes())
+        a = t.numpy() if t.dtype != torch.bfloat16 else t.float().numpy()
+        h.update(f"{tuple(t.shape)}{t.dtype};".encode()); h.update(memoryview(a.reshape(-1)).cast('B'))   # the buffer itself: no copy of the data
     return h.hexdigest()[:16]
 
 def fingerprint(method:str, # the detector's name

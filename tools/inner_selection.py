@@ -5,6 +5,7 @@ candidate (f_D reading, λ_AS) on class h against held-out normals. No outer tes
 
     python tools/inner_selection.py --out runs/selection [--folds 0:1 1:0 ...] [--profile quick] [--threads 1]
     python tools/inner_selection.py --out runs/selection --table     # the table of the folds written so far
+    python tools/inner_selection.py --dataset npz --data-root cifar10-train-20k.npz --folds 0:1 2:3 4:5 6:7 --out runs/selection-cifar
 
 The default folds follow a rule fixed before any run: (c, h) = (c, c+1) and (c+1, c) for even c, so that every digit
 is the pseudo-anomaly once. Each fold's fitted detector is kept in --out: a new list of candidates is scored from
@@ -14,7 +15,7 @@ import argparse, json, time
 from pathlib import Path
 import torch
 from omasgan import OMASGAN
-from omasgan.data import mnist5k
+from omasgan.data import load_data, DATASETS
 from omasgan.selection import inner_loo, choose, score_candidates
 
 def stage_report(det)->str:
@@ -31,6 +32,8 @@ if __name__ == '__main__':
     ap.add_argument('--folds', nargs='*', default=[f'{a}:{b}' for c in range(0, 10, 2) for a, b in ((c, c + 1), (c + 1, c))],
                     help='outer class:held class pairs')
     ap.add_argument('--out', default='runs/selection')
+    ap.add_argument('--dataset', default='mnist5k', choices=[d for d in DATASETS if d != 'toy2d'])
+    ap.add_argument('--data-root', default=None, help='as for omasgan loo (a folder, or the .npz file of --dataset npz)')
     ap.add_argument('--profile', default='quick')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=0)
@@ -40,7 +43,7 @@ if __name__ == '__main__':
     if a.threads: torch.set_num_threads(a.threads)
     out = Path(a.out)/a.profile
     if not a.table:
-        data, cands = mnist5k(), score_candidates()
+        data, cands = load_data(a.dataset, a.data_root), score_candidates()
         for f in a.folds:
             c, h = map(int, f.split(':'))
             def make(s):
@@ -51,7 +54,7 @@ if __name__ == '__main__':
                     return det
                 det.fit = fit_and_report
                 return det
-            inner_loo(data, c, [h], make, cands, seed=a.seed, out=out, input_hw=(28, 28))
+            inner_loo(data, c, [h], make, cands, seed=a.seed, out=out, input_hw=data.raw_hw)
     recs = [json.loads(p.read_text()) for p in sorted(out.glob('inner_*.json'))]
     if not recs: raise SystemExit(f'no folds in {out}')
     best, rows = choose(recs)
