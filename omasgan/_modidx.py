@@ -408,6 +408,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'omasgan.loo._run_loo': ('loo.html#_run_loo', 'omasgan/loo.py'),
                              'omasgan.loo._save_fig': ('loo.html#_save_fig', 'omasgan/loo.py'),
                              'omasgan.loo._write_scores': ('loo.html#_write_scores', 'omasgan/loo.py'),
+                             'omasgan.loo.config_overrides': ('loo.html#config_overrides', 'omasgan/loo.py'),
                              'omasgan.loo.cost_markdown': ('loo.html#cost_markdown', 'omasgan/loo.py'),
                              'omasgan.loo.experiment_classes': ('loo.html#experiment_classes', 'omasgan/loo.py'),
                              'omasgan.loo.experiment_split': ('loo.html#experiment_split', 'omasgan/loo.py'),

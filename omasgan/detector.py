@@ -237,6 +237,7 @@ class Detector:
     ddp = False             # whether `fit` can train across `torchrun` ranks with DDP (`09b_scale`)
     image_size = IMG_SIZE   # images are padded or resized to this square size; None keeps their own
     score_settings = ('fpr',)   # `Config` fields that change the scores (or the threshold) but not the training
+    score_args = ()             # constructor arguments that change only the score (OMASGAN's `fd`): settings too (`--set fd=...`)
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw); DETECTORS[cls.__name__] = cls
@@ -261,7 +262,7 @@ class Detector:
     @classmethod
     def setting_names(cls)->set:
         "The names `overrides` may use."
-        return {f.name for f in dataclasses.fields(cls.make_config('tiny', 'images'))}
+        return {f.name for f in dataclasses.fields(cls.make_config('tiny', 'images'))} | set(cls.score_args)
     def _train(self, x:Tensor, ckpt_dir)->None:
         "Train on normal data `x` (on the device); set `self.nets`, `self.history` and the `buffers`."
         raise NotImplementedError
@@ -506,7 +507,7 @@ def check_nets(G:nn.Module, # a generator with a `z_dim` attribute
 class OMASGAN(Detector):
     "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
     label, main, buffers, ddp = 'OMASGAN', 'AS', ('bank',), True
-    score_settings = ('lam_as', 'nn_k', 'fpr')
+    score_settings, score_args = ('lam_as', 'nn_k', 'fpr'), ('fd',)
     def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic

@@ -32,9 +32,9 @@ from .scale import launched, initialized, is_main, rank, world, rank_device, bro
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'DISK_ERRORS', 'toy_split', 'experiment_classes', 'experiment_split',
-           'Settings', 'method_overrides', 'fit_and_score', 'labelled_scores', 'plot_job', 'job_name', 'run_job',
-           'rescore_job', 'job_config', 'settings_from_job', 'cost_markdown', 'results_markdown', 'write_results',
-           'plot_results', 'plot_convergence', 'finished_results', 'run_loo']
+           'Settings', 'method_overrides', 'config_overrides', 'fit_and_score', 'labelled_scores', 'plot_job',
+           'job_name', 'run_job', 'rescore_job', 'job_config', 'settings_from_job', 'cost_markdown', 'results_markdown',
+           'write_results', 'plot_results', 'plot_convergence', 'finished_results', 'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -109,7 +109,7 @@ class Settings:
         unknown = sorted(set(self.overrides) - known)
         if unknown: raise ValueError(f"unknown setting(s) {', '.join(unknown)} for method(s) {', '.join(self.methods)}: "
                                      f"their settings are {', '.join(sorted(known))}")
-        for m in self.methods: METHODS[m].make_config(self.profile, 'images', **method_overrides(METHODS[m], self.overrides))  # ranges
+        for m in self.methods: METHODS[m](self.profile, **method_overrides(METHODS[m], self.overrides))   # ranges, and score arguments such as fd
         get_device(self.device)
         if self.ddp:
             no = [m for m in self.methods if not METHODS[m].ddp]
@@ -134,6 +134,10 @@ def method_overrides(cls:type, # a `Detector` class
     "The overrides `cls` has settings for (a run's `steps1` is OMASGAN's, `steps` the baselines', `width` everyone's)."
     names = cls.setting_names()
     return {k: v for k, v in overrides.items() if k in names}
+
+def config_overrides(cls:type, overrides:dict)->dict:
+    "The overrides of `cls`'s configuration: `method_overrides` without the score arguments of its constructor (`Detector.score_args`, e.g. `fd`)."
+    return {k: v for k, v in method_overrides(cls, overrides).items() if k not in cls.score_args}
 
 def fit_and_score(method:str, # key of `METHODS`
                   split:Split, st:Settings, seed:int, # the experiment
@@ -256,8 +260,8 @@ def rescore_job(method:str, split:Split, st:Settings, seed:int, # the finished j
     networks are not trained again); rewrite its model, configuration, scores and result, which keeps the fit's time."""
     cls, old = METHODS[method], json.loads((job/'result.json').read_text())
     det = cls.load(job/'model.pt', device=st.device)
-    cfg = cls.make_config(st.profile, det.kind, **method_overrides(cls, st.overrides))
-    defaults = {k: v.default for k, v in inspect.signature(cls.__init__).parameters.items() if k in det._init_kw()}
+    cfg = cls.make_config(st.profile, det.kind, **config_overrides(cls, st.overrides))
+    defaults = {k: st.overrides.get(k, v.default) for k, v in inspect.signature(cls.__init__).parameters.items() if k in det._init_kw()}   # e.g. --set fd=...
     try: det.rescored(split.val, cfg, **defaults)
     except ValueError as e: raise ValueError(f"{job.name}: {e}; run it in another --out") from None
     scores = labelled_scores(det, split.test)
@@ -271,7 +275,7 @@ def job_config(method:str, split:Split, st:Settings, seed:int)->dict:
     from omasgan import __version__
     kind = 'points' if split.train.ndim == 2 else 'images'
     cls = METHODS[method]
-    cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(cls.make_config(st.profile, kind, **method_overrides(cls, st.overrides))).items()}
+    cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(cls.make_config(st.profile, kind, **config_overrides(cls, st.overrides))).items()}
     return dict(format='omasgan-job-1', method=method, dataset=st.dataset, protocol=st.protocol, abnormal_class=split.abnormal_class,
                 seed=seed, profile=st.profile, overrides=st.overrides, config=cfg,
                 data_root=st.data_root, download=st.download, omasgan=__version__, torch=torch.__version__)

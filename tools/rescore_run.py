@@ -29,6 +29,7 @@ if __name__ == '__main__':
     sig = json.loads((src/'run.json').read_text())
     st = Settings(c0['dataset'], classes, seeds, c0['profile'], tuple(methods), c0['protocol'], a.data_root or c0['data_root'], False,
                   None, {**sig.get('overrides', {}), **parse_overrides(a.set)})
+    st.check()                                            # unknown or bad settings: refused before anything is copied
     (dst/'jobs').mkdir(parents=True)
     for j in jobs: shutil.copytree(j, dst/'jobs'/j.name)
     (dst/'run.json').write_text(json.dumps(st.signature(), indent=1))
