@@ -11,7 +11,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from torchvision.datasets import MNIST, FashionMNIST, CIFAR10
 from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
@@ -143,6 +142,7 @@ def mnist(root:str|Path|None=None, # folder holding `MNIST/raw`
           size:int|None=IMG_SIZE, # image side (28 digits padded to 32 by default)
          )->Data:
     "MNIST (60,000 train, 10,000 test) from `root` via torchvision."
+    from torchvision.datasets import MNIST                       # imported here: torchvision costs ~160 MB and 1 s to load
     return _tv_data('mnist', MNIST, root, download, size, 'pad')
 
 def fashion_mnist(root:str|Path|None=None, # folder holding `FashionMNIST/raw`
@@ -150,6 +150,7 @@ def fashion_mnist(root:str|Path|None=None, # folder holding `FashionMNIST/raw`
                   size:int|None=IMG_SIZE, # image side (28 padded to 32 by default)
                  )->Data:
     "Fashion-MNIST (60,000 train, 10,000 test) from `root` via torchvision."
+    from torchvision.datasets import FashionMNIST
     return _tv_data('fashion_mnist', FashionMNIST, root, download, size, 'pad')
 
 def _unverified(cls):
@@ -158,15 +159,14 @@ def _unverified(cls):
         train_list=[[f, None] for f, _ in cls.train_list], test_list=[[f, None] for f, _ in cls.test_list],
         meta={**cls.meta, 'md5': None}))
 
-_UnverifiedCIFAR10 = _unverified(CIFAR10)
-
 def cifar10(root:str|Path|None=None, # folder holding `cifar-10-batches-py`
             download:bool=False, # fetch the files if absent
             size:int|None=IMG_SIZE, # image side (32 is native)
             verify:bool=True, # check torchvision's MD5 sums of the files
            )->Data:
     "CIFAR-10 (50,000 train, 10,000 test, RGB) from `root` via torchvision."
-    cls = CIFAR10 if verify else _UnverifiedCIFAR10
+    from torchvision.datasets import CIFAR10
+    cls = CIFAR10 if verify else _unverified(CIFAR10)
     return _tv_data('cifar10', cls, root, download, size, 'resize')
 
 # %% ../nbs/01_data.ipynb #8218a158
@@ -531,12 +531,15 @@ def show_images(x:Tensor, # images (N, C, H, W) in [-1, 1]
                ):
     "Draw the first `n` images of `x` as one grid."
     import matplotlib.pyplot as plt
-    from torchvision.utils import make_grid
-    x = x[:n].detach().float().cpu()
-    nrow = nrow or max(1, math.ceil(math.sqrt(len(x))))
-    grid = make_grid((x + 1) / 2, nrow=nrow, padding=1, pad_value=1.).clamp(0, 1)
+    x = ((x[:n].detach().float().cpu() + 1) / 2).clamp(0, 1)
+    cols = min(nrow or max(1, math.ceil(math.sqrt(len(x)))), max(1, len(x)))
+    (c, h, w), rows = x.shape[1:], math.ceil(len(x) / cols)
+    grid = torch.ones(c, rows * (h + 1) + 1, cols * (w + 1) + 1)   # one white pixel between images and around them
+    for i, img in enumerate(x):
+        r, k = divmod(i, cols)
+        grid[:, 1 + r * (h + 1): 1 + r * (h + 1) + h, 1 + k * (w + 1): 1 + k * (w + 1) + w] = img
     if ax is None: _, ax = plt.subplots(figsize=(4, 4))
-    ax.imshow(grid.permute(1, 2, 0).numpy(), cmap=None if x.shape[1] == 3 else 'gray', interpolation='nearest')
+    ax.imshow(grid.permute(1, 2, 0).numpy() if c == 3 else grid[0].numpy(), cmap=None if c == 3 else 'gray', vmin=0, vmax=1, interpolation='nearest')
     ax.set_axis_off()
     if title: ax.set_title(title)
     return ax
