@@ -154,12 +154,12 @@ def boundary_band(samples:Tensor, # points or images to place, (M, ...)
                  )->dict:
     "Shares of `samples` inside the data's bulk, in its boundary band and far out, by k-NN radius percentiles."
     s, x = samples.detach().flatten(1).float(), data.detach().flatten(1).float()
-    xn = (x * x).sum(1)
+    xn = torch.linalg.vector_norm(x, dim=1).square()   # a reduction: no squared copy of the data
     def kth(a, self_idx=None):
         out, rows = [], max(1, max_elems // len(x))
         for r in range(0, len(a), rows):
             b = a[r:r + rows]
-            d = torch.addmm(xn, b, x.T, alpha=-2).add_((b * b).sum(1, keepdim=True)).clamp_min_(0).sqrt_()
+            d = torch.addmm(xn, b, x.T, alpha=-2).add_(torch.linalg.vector_norm(b, dim=1, keepdim=True).square()).clamp_min_(0).sqrt_()
             if self_idx is not None: d[torch.arange(len(d)), self_idx[r:r + rows]] = math.inf
             out.append(d.topk(k, dim=1, largest=False).values[:, -1])
         return torch.cat(out)

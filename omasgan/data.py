@@ -44,7 +44,7 @@ def to_images(x, # array or tensor of images, (N, H, W), (N, C, H, W) or (N, H, 
     lo, hi = value_range if value_range is not None else ((0., 255.) if is_int else (-1., 1.))
     if not hi > lo: raise ValueError(f"value_range must be (low, high) with high > low, got {value_range}")
     x = torch.empty(x.shape, dtype=torch.float32, device=x.device).copy_(x)   # one contiguous float copy; the caller's array is untouched
-    if not is_int and not torch.isfinite(x).all():
+    if not is_int and not all(torch.isfinite(x[i:i + 1024]).all() for i in range(0, len(x), 1024)):   # in blocks: no temporary of the data's size
         bad = (~torch.isfinite(x)).flatten(1).any(1).nonzero().flatten()
         raise ValueError(f"{len(bad)} image(s) contain NaN or inf values (first at index {bad[0].item()}): clean the data first")
     if x.min() < lo or x.max() > hi:

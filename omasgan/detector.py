@@ -606,11 +606,16 @@ def knn_scores(train:Tensor, # normal training samples
                k:int=5, # neighbours
                chunk:int=512, # test rows per distance block
               )->Tensor:
-    "kNN anomaly score: mean distance of each test sample to its `k` nearest training samples (raw values)."
+    """kNN anomaly score: mean distance of each test sample to its `k` nearest training samples (raw values).
+    Distances come from squared norms, block by block (`chunk` test rows against all training rows): no copy of the
+    training data is made (`torch.cdist` would copy it for every block)."""
     tr = train.flatten(1).float()
-    test = test.to(tr.device)
-    return torch.cat([torch.cdist(test[i:i + chunk].flatten(1).float(), tr).topk(k, largest=False).values.mean(1)
-                      for i in range(0, len(test), chunk)])
+    test, tr_sq = test.to(tr.device), torch.linalg.vector_norm(tr, dim=1).square()   # a reduction: no squared copy of the data
+    def block(t):
+        t = t.flatten(1).float()
+        d = torch.addmm(tr_sq, t, tr.T, alpha=-2).add_(torch.linalg.vector_norm(t, dim=1, keepdim=True).square()).clamp_min_(0).sqrt_()
+        return d.topk(min(k, len(tr)), largest=False).values.mean(1)
+    return torch.cat([block(test[i:i + chunk]) for i in range(0, len(test), chunk)])
 
 def loo_auroc(data:Data, # the data set
               classes, # abnormal classes to run
