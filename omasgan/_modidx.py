@@ -237,6 +237,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'omasgan.detector.Detector._loaded': ('detector.html#detector._loaded', 'omasgan/detector.py'),
                                   'omasgan.detector.Detector._prepare': ('detector.html#detector._prepare', 'omasgan/detector.py'),
                                   'omasgan.detector.Detector._raw_terms': ('detector.html#detector._raw_terms', 'omasgan/detector.py'),
+                                  'omasgan.detector.Detector._score_chunk': ('detector.html#detector._score_chunk', 'omasgan/detector.py'),
                                   'omasgan.detector.Detector._train': ('detector.html#detector._train', 'omasgan/detector.py'),
                                   'omasgan.detector.Detector.decision_function': ( 'detector.html#detector.decision_function',
                                                                                    'omasgan/detector.py'),

@@ -371,13 +371,21 @@ class Detector:
     def score_terms(self, X)->dict:
         "Every score of `X` as NumPy arrays (the main one and its parts); higher = more anomalous."
         self._check()
-        x = self._prepare(X)
-        if tuple(x.shape[1:]) != self.sample_shape:
-            raise ValueError(f"samples have shape {tuple(x.shape[1:])} after preprocessing, but the detector was fitted on {self.sample_shape}")
-        with torch.no_grad():                                  # `SCORE_CHUNK` samples at a time: memory bounded whatever len(X)
-            parts = [self._raw_terms(x[i:i + SCORE_CHUNK].to(self.device)) for i in range(0, len(x), SCORE_CHUNK) or [0]]
+        if isinstance(X, Data): X = X.x
+        if isinstance(X, Split): X = X.test
+        parts = [self._score_chunk(X, i) for i in range(0, len(X), SCORE_CHUNK) or [0]]   # memory bounded whatever len(X)
         raw = {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
         return {k: v.double().cpu().numpy() for k, v in self._combine(raw).items()}
+
+    def _score_chunk(self, X, i:int)->dict:
+        "The raw terms of the `SCORE_CHUNK` samples of `X` from index `i`, prepared and scored on their own."
+        try: x = self._prepare(X[i:i + SCORE_CHUNK])
+        except ValueError:
+            if i: self._prepare(X)                             # the message then names the sample's index in all of `X`
+            raise
+        if tuple(x.shape[1:]) != self.sample_shape:
+            raise ValueError(f"samples have shape {tuple(x.shape[1:])} after preprocessing, but the detector was fitted on {self.sample_shape}")
+        with torch.no_grad(): return self._raw_terms(x.to(self.device))
 
     def decision_function(self, X, # samples to score
                           score:str|None=None, # a name of `score_terms`; default: the main score

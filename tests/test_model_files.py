@@ -180,7 +180,7 @@ def test_load_refuses_a_crafted_state(fitted, tmp_path, change, expected):
 
 def test_another_methods_file_says_which(fitted):
     assert 'holds a KNN detector, not a OMASGAN' in refusal(fitted['dir']/'knn.pt', OMASGAN)
-    assert isinstance(Detector.load(fitted['dir']/'knn.pt'), KNN)
+    assert type(Detector.load(fitted['dir']/'knn.pt')).__name__ == 'KNN'   # by name: a notebook run in the same process may register its own KNN class
 
 def test_extra_top_level_keys_are_ignored(fitted, tmp_path):
     torch.save({**fitted['state'], 'written_by': 'omasgan 9', 'notes': [1, 2]}, tmp_path/'m.pt')
