@@ -102,6 +102,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'omasgan.boundary.pdist_pow': ('boundary.html#pdist_pow', 'omasgan/boundary.py'),
                                   'omasgan.boundary.reference_bank': ('boundary.html#reference_bank', 'omasgan/boundary.py'),
                                   'omasgan.boundary.ring_sectors': ('boundary.html#ring_sectors', 'omasgan/boundary.py'),
+                                  'omasgan.boundary.row_sq_norms': ('boundary.html#row_sq_norms', 'omasgan/boundary.py'),
                                   'omasgan.boundary.s_term': ('boundary.html#s_term', 'omasgan/boundary.py'),
                                   'omasgan.boundary.train_boundary': ('boundary.html#train_boundary', 'omasgan/boundary.py')},
             'omasgan.cli': { 'omasgan.cli.Terminated': ('cli.html#terminated', 'omasgan/cli.py'),

@@ -15,7 +15,7 @@ from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps, f
 
 # %% auto #0
 __all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'generate', 'reference_bank',
-           'boundary_stage', 'train_boundary', 'boundary_band', 'ring_sectors']
+           'boundary_stage', 'train_boundary', 'row_sq_norms', 'boundary_band', 'ring_sectors']
 
 # %% ../nbs/05_boundary.ipynb #bde1bae9
 EPS = 1e-8
@@ -144,6 +144,12 @@ def train_boundary(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, **kwargs)->tu
     return st.modules['B'], st.modules['critic'], hist
 
 # %% ../nbs/05_boundary.ipynb #d664a42a
+def row_sq_norms(x:Tensor, # rows (N, D)
+                 rows:int=4096, # rows squared at once
+                )->Tensor:
+    "‖x_i‖² of every row, (N,), summed block by block: exactly `(x * x).sum(1)`, without a squared copy of all of `x`."
+    return torch.cat([(b * b).sum(1) for b in x.split(rows)]) if len(x) else x.new_zeros(0)
+
 def boundary_band(samples:Tensor, # points or images to place, (M, ...)
                   data:Tensor, # normal training data, (n, ...)
                   k:int=10, # neighbour rank of the density estimate
@@ -154,19 +160,19 @@ def boundary_band(samples:Tensor, # points or images to place, (M, ...)
                  )->dict:
     "Shares of `samples` inside the data's bulk, in its boundary band and far out, by k-NN radius percentiles."
     s, x = samples.detach().flatten(1).float(), data.detach().flatten(1).float()
-    xn = torch.linalg.vector_norm(x, dim=1).square()   # a reduction: no squared copy of the data
-    def kth(a, self_idx=None):
+    xn = row_sq_norms(x)
+    def kth(a, self_idx=None):                                   # a: the queries; or None, and self_idx: rows of x as queries
         out, rows = [], max(1, max_elems // len(x))
-        for r in range(0, len(a), rows):
-            b = a[r:r + rows]
-            d = torch.addmm(xn, b, x.T, alpha=-2).add_(torch.linalg.vector_norm(b, dim=1, keepdim=True).square()).clamp_min_(0).sqrt_()
+        for r in range(0, len(a) if self_idx is None else len(self_idx), rows):
+            b = a[r:r + rows] if self_idx is None else x[self_idx[r:r + rows]]   # a block of queries: no copy of all of them
+            d = torch.addmm(xn, b, x.T, alpha=-2).add_((b * b).sum(1, keepdim=True)).clamp_min_(0).sqrt_()
             if self_idx is not None: d[torch.arange(len(d)), self_idx[r:r + rows]] = math.inf
             out.append(d.topk(k, dim=1, largest=False).values[:, -1])
         return torch.cat(out)
     if thresholds is None:
         idx = torch.arange(len(x), device=x.device) if len(x) <= ref_queries else \
               torch.linspace(0, len(x) - 1, ref_queries, device=x.device).round().long()
-        ref = kth(x[idx], idx)
+        ref = kth(None, idx)
         t_lo, t_hi = torch.quantile(ref, lo), torch.quantile(ref, hi)
     else: t_lo, t_hi = (torch.tensor(t) for t in thresholds)
     r = kth(s).cpu()
