@@ -104,6 +104,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'omasgan.boundary.ring_sectors': ('boundary.html#ring_sectors', 'omasgan/boundary.py'),
                                   'omasgan.boundary.row_sq_norms': ('boundary.html#row_sq_norms', 'omasgan/boundary.py'),
                                   'omasgan.boundary.s_term': ('boundary.html#s_term', 'omasgan/boundary.py'),
+                                  'omasgan.boundary.sq_norm_dists': ('boundary.html#sq_norm_dists', 'omasgan/boundary.py'),
                                   'omasgan.boundary.train_boundary': ('boundary.html#train_boundary', 'omasgan/boundary.py')},
             'omasgan.cli': { 'omasgan.cli.Terminated': ('cli.html#terminated', 'omasgan/cli.py'),
                              'omasgan.cli._Parser': ('cli.html#_parser', 'omasgan/cli.py'),

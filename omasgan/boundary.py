@@ -15,7 +15,7 @@ from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps, f
 
 # %% auto #0
 __all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'generate', 'reference_bank',
-           'boundary_stage', 'train_boundary', 'row_sq_norms', 'boundary_band', 'ring_sectors']
+           'boundary_stage', 'train_boundary', 'row_sq_norms', 'sq_norm_dists', 'boundary_band', 'ring_sectors']
 
 # %% ../nbs/05_boundary.ipynb #bde1bae9
 EPS = 1e-8
@@ -150,6 +150,13 @@ def row_sq_norms(x:Tensor, # rows (N, D)
     "‖x_i‖² of every row, (N,), summed block by block: exactly `(x * x).sum(1)`, without a squared copy of all of `x`."
     return torch.cat([(b * b).sum(1) for b in x.split(rows)]) if len(x) else x.new_zeros(0)
 
+def sq_norm_dists(a:Tensor, # a block of query rows (M, D)
+                  x:Tensor, # reference rows (N, D)
+                  x_sq:Tensor, # `row_sq_norms(x)`
+                 )->Tensor:
+    "Euclidean distances (M, N) from ‖a‖² + ‖x‖² − 2 a·x: one block-sized tensor, no copy of `x` (which `torch.cdist` makes)."
+    return torch.addmm(x_sq, a, x.T, alpha=-2).add_((a * a).sum(1, keepdim=True)).clamp_min_(0).sqrt_()
+
 def boundary_band(samples:Tensor, # points or images to place, (M, ...)
                   data:Tensor, # normal training data, (n, ...)
                   k:int=10, # neighbour rank of the density estimate
@@ -165,7 +172,7 @@ def boundary_band(samples:Tensor, # points or images to place, (M, ...)
         out, rows = [], max(1, max_elems // len(x))
         for r in range(0, len(a) if self_idx is None else len(self_idx), rows):
             b = a[r:r + rows] if self_idx is None else x[self_idx[r:r + rows]]   # a block of queries: no copy of all of them
-            d = torch.addmm(xn, b, x.T, alpha=-2).add_((b * b).sum(1, keepdim=True)).clamp_min_(0).sqrt_()
+            d = sq_norm_dists(b, x, xn)
             if self_idx is not None: d[torch.arange(len(d)), self_idx[r:r + rows]] = math.inf
             out.append(d.topk(k, dim=1, largest=False).values[:, -1])
         return torch.cat(out)

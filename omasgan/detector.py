@@ -17,7 +17,7 @@ from .nets import sample_z, trainable_copy, frozen_copy, make_nets
 from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up, to_device, fingerprint, job_fingerprint
 from .scale import wrap, ddp_active, rank_seed
 from .convergence import GeneratorMonitor, BoundaryMonitor, SeparationMonitor
-from .boundary import train_boundary, generate, nn_distance, row_sq_norms
+from .boundary import train_boundary, generate, nn_distance, row_sq_norms, sq_norm_dists
 from .retrain import train_retrain
 
 # %% auto #0
@@ -620,9 +620,7 @@ def knn_scores(train:Tensor, # normal training samples
     tr = train.flatten(1).float()
     test, tr_sq = test.to(tr.device), row_sq_norms(tr)
     def block(t):
-        t = t.flatten(1).float()
-        d = torch.addmm(tr_sq, t, tr.T, alpha=-2).add_((t * t).sum(1, keepdim=True)).clamp_min_(0).sqrt_()
-        return d.topk(min(k, len(tr)), largest=False).values.mean(1)
+        return sq_norm_dists(t.flatten(1).float(), tr, tr_sq).topk(min(k, len(tr)), largest=False).values.mean(1)
     return torch.cat([block(test[i:i + chunk]) for i in range(0, len(test), chunk)])
 
 def loo_auroc(data:Data, # the data set
