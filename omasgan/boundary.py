@@ -14,8 +14,9 @@ from .scale import wrap
 from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps, full_precision, speed_up, averaged
 
 # %% auto #0
-__all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'generate', 'reference_bank',
-           'boundary_stage', 'train_boundary', 'row_sq_norms', 'sq_norm_dists', 'boundary_band', 'ring_sectors']
+__all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'knn_radius', 'band_radii',
+           'band_term', 'generate', 'reference_bank', 'boundary_stage', 'train_boundary', 'row_sq_norms',
+           'sq_norm_dists', 'boundary_band', 'ring_sectors']
 
 # %% ../nbs/05_boundary.ipynb #bde1bae9
 EPS = 1e-8
@@ -93,6 +94,47 @@ def s_term(z:Tensor, # latent codes, (N, k)
     off = ~torch.eye(n, dtype=torch.bool, device=z.device)
     return (pdist_pow(z, p, q)[off] / pdist_pow(x, p, q)[off]).mean()
 
+# %% ../nbs/05_boundary.ipynb #b4nd0002
+def knn_radius(x:Tensor, # queries (N, ...), with gradient
+               bank:Tensor, # references (Q, ...)
+               k:int, # neighbour rank
+               p:float=2., # norm
+               self_excluded:bool=False, # `x` is `bank` itself: leave each point out of its own neighbours
+               max_elems:int=2**22, # largest distance block held at once (neighbours are found without gradient)
+              )->Tensor:
+    "$r_k$: each query's distance to its `k`-th nearest reference, (N,), with the gradient of that distance."
+    a, b = x.flatten(1), bank.flatten(1)
+    if a.shape[1] != b.shape[1]: raise ValueError(f"queries have {a.shape[1]} features, the bank {b.shape[1]}")
+    if not 1 <= k <= len(b) - self_excluded: raise ValueError(f"k = {k} needs at least {k + self_excluded} reference samples, the bank has {len(b)}")
+    rows, idx = max(1, max_elems // len(b)), []
+    with torch.no_grad():
+        for r in range(0, len(a), rows):
+            d = torch.cdist(a[r:r + rows].detach(), b.detach(), p=p)
+            if self_excluded: d[torch.arange(len(d)), torch.arange(r, r + len(d))] = math.inf
+            idx.append(d.topk(k, dim=1, largest=False).indices[:, -1])
+    return ((a - b[torch.cat(idx)]).abs().pow(p).sum(1) + EPS).pow(1 / p)
+
+def band_radii(bank:Tensor, # the Q reference samples
+               k:int=10, lo:float=0.975, hi:float=0.999, # neighbour rank and the quantiles of the bank's own radii
+               p:float=2., max_elems:int=2**22)->tuple:
+    "(r_lo, r_hi, edge): the band's radii from the bank's own $k$-NN radii, and the edge samples (own radius ≥ r_lo)."
+    r = knn_radius(bank, bank, k, p, self_excluded=True, max_elems=max_elems).detach()
+    r_lo, r_hi = torch.quantile(r, lo).item(), torch.quantile(r, hi).item()
+    return r_lo, r_hi, bank[r >= r_lo]
+
+@full_precision
+def band_term(x:Tensor, # boundary samples B(z), (N, ...), with gradient
+              bank:Tensor, # the Q reference samples
+              band:tuple, # `band_radii(bank, ...)`
+              k:int=10, p:float=2., q:float=1., max_elems:int=2**22)->Tensor:
+    "$d_{band}$ (0-d): the hinge of each sample's $k$-NN radius outside [r_lo, r_hi], plus each edge sample's cover by its share of the batch."
+    r_lo, r_hi, edge = band
+    r = knn_radius(x, bank, k, p, max_elems=max_elems)
+    outside = ((r_lo - r).clamp_min(0) + (r - r_hi).clamp_min(0)).pow(q).mean()
+    share = max(1, len(x) // max(1, len(edge)))                  # each edge sample's equal share of the batch
+    cover = torch.cdist(edge.flatten(1), x.flatten(1), p=p).topk(min(share, len(x)), dim=1, largest=False).values[:, -1]
+    return outside + (cover - r_lo).clamp_min(0).pow(q).mean()
+
 # %% ../nbs/05_boundary.ipynb #8e90542a
 @torch.no_grad()
 def generate(G:nn.Module, n:int, chunk:int=1024)->Tensor:
@@ -118,6 +160,7 @@ def boundary_stage(x:Tensor, # normal training data, on the training device
     "Stage 2 as a `Stage`: B (a copy of G) minimises $-m + \\lambda d + \\mu s$ while its critic learns data vs B(z)."
     G_ref, B, critic = frozen_copy(G), trainable_copy(G), trainable_copy(D)
     bank = reference_bank(x, G_ref, cfg)
+    band = band_radii(bank, cfg.band_k, cfg.band_lo, cfg.band_hi, cfg.p, cfg.chunk_elems) if cfg.d_target == 'band' else None
     div, opt_b, opt_c = get_divergence(cfg.divergence, cfg.tau), adam(B, cfg), adam(critic, cfg)
     n, z_dim = cfg.batch, B.z_dim
     Bw, Cw = wrap(B), wrap(critic)     # DDP under `--ddp` (`09b_scale`): the wrappers where a network is trained
@@ -128,12 +171,13 @@ def boundary_stage(x:Tensor, # normal training data, on the training device
         b = Bw(z)
         with torch.no_grad(): v_real = critic(draw(x, n))
         with frozen_grads(critic): m = m_term(div, v_real, critic(b))
-        d, s = d_term(b, bank, cfg.p, cfg.q, cfg.chunk_elems), s_term(z, b, cfg.p, cfg.q)
+        d = d_term(b, bank, cfg.p, cfg.q, cfg.chunk_elems) if band is None else band_term(b, bank, band, cfg.band_k, cfg.p, cfg.q, cfg.chunk_elems)
+        s = s_term(z, b, cfg.p, cfg.q)
         loss = -m + cfg.lam * d + cfg.mu * s
         opt_b.zero_grad(set_to_none=True); loss.backward(); opt_b.step(); update_avg()
         return dict(critic=loss_c, m=m.detach(), d=d.detach(), s=s.detach(), B=loss.detach())
     meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps2,
-                lam=cfg.lam, mu=cfg.mu, reference=cfg.reference, bank=cfg.bank, ema=cfg.ema)
+                lam=cfg.lam, mu=cfg.mu, reference=cfg.reference, bank=cfg.bank, ema=cfg.ema, d_target=cfg.d_target)
     nets = dict(B=B_avg, critic=critic, **({'B_train': B} if B_avg is not B else {}))   # 'B': the averaged B when `cfg.ema` > 0
     return Stage('stage2', cfg.steps2, speed_up(step, cfg, x.device, B, critic), nets, dict(B=opt_b, critic=opt_c), extra=dict(bank=bank), meta=meta)
 

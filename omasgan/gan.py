@@ -94,6 +94,10 @@ class Config:
     q: float = 1.                 # power of the distances (1 for images, 2 for the 2-D toy)
     reference: str = 'generator'  # d measured against 'generator' samples G(z_j) or real 'data'
     bank: int = 2048              # Q, the number of reference samples of d
+    d_target: str = 'nearest'     # d pulls B(z) to its 'nearest' reference sample (the paper) or into the 'band' of the references' k-NN radii
+    band_k: int = 10              # neighbour rank of the band's k-NN radius (d_target='band')
+    band_lo: float = 0.975        # the band: between these quantiles of the references' own k-NN radii
+    band_hi: float = 0.999
     # stage 3: G' and C
     steps3: int = 200             # stage-3 steps
     alpha: float = 0.7            # weight of real data among C's positives (1 - α: G(z))
@@ -122,20 +126,23 @@ class Config:
 
     def validate(self):
         "Check types and ranges; raise one `ValueError` naming every bad field."
-        bad = field_errors(self, ints=('n_critic', 'min_steps', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'nn_k', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
+        bad = field_errors(self, ints=('n_critic', 'min_steps', 'band_k', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'nn_k', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
                                        'steps1', 'steps2', 'steps3', 'steps4'),
-                           unit=('alpha', 'beta', 'gamma'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
+                           unit=('alpha', 'beta', 'gamma', 'band_lo', 'band_hi'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
                            fraction=('fpr',), below_one=('ema',), pairs=('betas',), flags=('compile', 'sn'),
-                           choices=dict(amp=('auto', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data')))
+                           choices=dict(amp=('auto', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data'), d_target=('nearest', 'band')))
         try: get_divergence(self.divergence)
         except (ValueError, TypeError) as e: bad.append(str(e))
+        if not any(k.startswith('band_') for k in ' '.join(bad).split()) and not self.band_lo < self.band_hi:
+            bad.append(f"band_lo must be below band_hi, got {self.band_lo!r} and {self.band_hi!r}")
         if bad: raise ValueError('; '.join(bad))
 
     def steps(self)->dict: return dict(stage1=self.steps1, stage2=self.steps2, stage3=self.steps3, stage4=self.steps4)
 
 _EPOCHS_500 = 35_000   # ≈ 500 epochs of 4,500 images at batch 64
 _POINTS = dict(divergence='pearson', gp=1., z_dim=2, width=128, n_critic=5, lr=1e-3, betas=(0.5, 0.999), batch=256,
-               q=2., lam=100., mu=30., ema=0., lam_as=1., steps1=1500, steps2=1000, steps3=600, steps4=400, bank=2000, score_bank=2000)
+               q=1., lam=1000., mu=1., reference='data', d_target='band', ema=0., lam_as=1., steps1=1500, steps2=2000, steps3=600, steps4=400,
+               bank=2000, score_bank=2000)   # stage 2 on points: the band term of `05_boundary`, chosen on the toy's training data
 _QUICK = dict(lr=4e-4, ema=0.99, converge=5., min_steps=200, steps1=1500, steps3=400, lam_as=8.,
               baselines=dict(steps=600, lr=2e-4))   # the baselines keep the budget their results were measured with
 PROFILES = {

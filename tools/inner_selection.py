@@ -3,7 +3,7 @@
 the normal training data of the outer experiment with abnormal class c minus class h, and score every
 candidate (f_D reading, λ_AS) on class h against held-out normals. No outer test image is read.
 
-    python tools/inner_selection.py --out runs/selection [--folds 0:1 1:0 ...] [--profile quick] [--threads 1]
+    python tools/inner_selection.py --out runs/selection [--folds 0:1 1:0 ...] [--profile quick] [--threads 1] [--set d_target=band ...]
     python tools/inner_selection.py --out runs/selection --table     # the table of the folds written so far
     python tools/inner_selection.py --dataset npz --data-root cifar10-train-20k.npz --folds 0:1 2:3 4:5 6:7 --out runs/selection-cifar
 
@@ -39,15 +39,18 @@ if __name__ == '__main__':
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--table', action='store_true', help='only print the table of the folds in --out')
     ap.add_argument('--top', type=int, default=12, help='rows of the table to print')
+    ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='settings over the profile, as for omasgan fit (folds go to --out/PROFILE+KEY=VALUE...)')
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
-    out = Path(a.out)/a.profile
+    from omasgan.cli import parse_overrides
+    sets = parse_overrides(a.set)
+    out = Path(a.out)/'+'.join([a.profile, *(f'{k}={v}' for k, v in sorted(sets.items()))])
     if not a.table:
         data, cands = load_data(a.dataset, a.data_root), score_candidates()
         for f in a.folds:
             c, h = map(int, f.split(':'))
             def make(s):
-                det = OMASGAN(a.profile, seed=s, progress=False)
+                det = OMASGAN(a.profile, seed=s, progress=False, **sets)
                 fit = det.fit
                 def fit_and_report(*args, **kw):
                     t0 = time.time(); fit(*args, **kw); print(f"c{c} h{h}: fit {time.time() - t0:.0f} s; {stage_report(det)}", flush=True)

@@ -42,7 +42,7 @@ if __name__ == '__main__':
     for s in a.seeds:
         x, g, b, bb, sec, n1 = ring(s, **ov)
         ok = bb['band'] >= 0.7 and bb['inside'] <= 0.1 and bool((sec >= 0.02).all())
-        print(f"| {s} | {n1} | {bb['inside']:.0%} | {bb['band']:.0%} | {bb['far']:.0%} | {sec[0].min():.1%} | {sec[1].min():.1%} | {'yes' if ok else 'no'} |", flush=True)
+        print(f"| {s} | {n1} | {bb['inside']:.1%} | {bb['band']:.1%} | {bb['far']:.1%} | {sec[0].min():.1%} | {sec[1].min():.1%} | {'yes' if ok else 'no'} |", flush=True)
         if a.figure and s == a.seeds[0]:
             import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
             from pathlib import Path
