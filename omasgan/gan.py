@@ -91,7 +91,7 @@ class Config:
     lam: float = 20.              # weight λ of the distance term d
     mu: float = 1000.             # weight μ of the dispersion term s (see the stage-2 page for this choice)
     p: float = 2.                 # norm of the distances
-    q: float = 1.                 # power of the distances (1 for images, 2 for the 2-D toy)
+    q: float = 1.                 # power of the distances (1 in every profile; the paper's 2-D toy used 2)
     reference: str = 'generator'  # d measured against 'generator' samples G(z_j) or real 'data'
     bank: int = 2048              # Q, the number of reference samples of d
     d_target: str = 'nearest'     # d pulls B(z) to its 'nearest' reference sample (the paper) or into the 'band' of the references' k-NN radii
@@ -133,7 +133,7 @@ class Config:
                            choices=dict(amp=('auto', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data'), d_target=('nearest', 'band')))
         try: get_divergence(self.divergence)
         except (ValueError, TypeError) as e: bad.append(str(e))
-        if not any(k.startswith('band_') for k in ' '.join(bad).split()) and not self.band_lo < self.band_hi:
+        if not any(m.startswith(('band_lo ', 'band_hi ')) for m in bad) and not self.band_lo < self.band_hi:   # compared only when both are numbers
             bad.append(f"band_lo must be below band_hi, got {self.band_lo!r} and {self.band_hi!r}")
         if bad: raise ValueError('; '.join(bad))
 
