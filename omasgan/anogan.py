@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .nets import make_nets, sample_z
-from .gan import Stage, draw, frozen_grads, adam, speed_up, amp_dtype, full_precision
+from .loop import Stage, draw, frozen_grads, adam, speed_up, amp_dtype, full_precision
 from .baselines import BaselineConfig, Baseline, logistic_loss
 
 # %% auto #0

@@ -11,8 +11,9 @@ import numpy as np
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .gan import make_config, field_errors, train, full_precision, PROFILES
-from .detector import Detector, knn_scores
+from .config import make_config, field_errors, PROFILES
+from .loop import train, full_precision
+from .api import Detector, knn_scores
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'BaselineConfig', 'baseline_config', 'Encoder', 'JointCritic', 'split_budget', 'Baseline', 'logistic_loss',

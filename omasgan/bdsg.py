@@ -10,9 +10,9 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from .nets import make_nets, sample_z, frozen_copy, trainable_copy
-from .gan import Stage, draw, adam, speed_up, full_precision
-from .boundary import generate, d_term, s_term
-from .detector import critic_anomaly
+from .loop import Stage, draw, adam, speed_up, full_precision, generate
+from .boundary import d_term, s_term
+from .api import critic_anomaly
 from .baselines import BaselineConfig, Baseline, logistic_loss, in_chunks
 from .fencegan import dispersion
 

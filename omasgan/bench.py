@@ -11,8 +11,10 @@ from torch import nn, Tensor
 from .core import atomic_write, get_device, seed_everything, peak_rss, reset_peak_rss
 from .data import load_data, loo_split
 from .nets import sample_z, frozen_copy, trainable_copy
-from .gan import Config, make_config, nets_for, adam, train, draw, gan_stage, speed_up, r1_penalty, to_device
-from .boundary import boundary_stage, d_term, s_term, generate
+from .config import Config, make_config
+from .loop import adam, train, draw, speed_up, to_device, generate
+from .gan import nets_for, gan_stage, r1_penalty
+from .boundary import boundary_stage, d_term, s_term
 from .retrain import retrain_stage
 from .detector import detector_stage, raw_terms
 

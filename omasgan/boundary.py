@@ -11,12 +11,14 @@ from .core import rng_state
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
 from .scale import wrap
-from .gan import Config, Stage, train, draw, adam, frozen_grads, critic_steps, full_precision, speed_up, averaged
+from .config import Config
+from .loop import Stage, train, draw, adam, frozen_grads, full_precision, speed_up, averaged, generate
+from .gan import critic_steps
+from .api import row_sq_norms, sq_norm_dists
 
 # %% auto #0
 __all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'knn_radius', 'band_radii',
-           'band_term', 'generate', 'reference_bank', 'boundary_stage', 'train_boundary', 'row_sq_norms',
-           'sq_norm_dists', 'boundary_band', 'ring_sectors']
+           'band_term', 'reference_bank', 'boundary_stage', 'train_boundary', 'boundary_band', 'ring_sectors']
 
 # %% ../nbs/05_boundary.ipynb #bde1bae9
 EPS = 1e-8
@@ -136,15 +138,6 @@ def band_term(x:Tensor, # boundary samples B(z), (N, ...), with gradient
     return outside + (cover - r_lo).clamp_min(0).pow(q).mean()
 
 # %% ../nbs/05_boundary.ipynb #8e90542a
-@torch.no_grad()
-def generate(G:nn.Module, n:int, chunk:int=1024)->Tensor:
-    "`n` samples of generator `G` in eval mode, drawn in chunks."
-    was = G.training; G.eval()
-    dev = next(G.parameters()).device
-    out = torch.cat([G(sample_z(min(chunk, n - i), G.z_dim, dev)) for i in range(0, n, chunk)])
-    G.train(was)
-    return out
-
 def reference_bank(x:Tensor, # normal training data
                    G:nn.Module, # the stage-1 generator
                    cfg:Config, # `reference` and `bank` (Q)
@@ -188,19 +181,6 @@ def train_boundary(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, **kwargs)->tu
     return st.modules['B'], st.modules['critic'], hist
 
 # %% ../nbs/05_boundary.ipynb #d664a42a
-def row_sq_norms(x:Tensor, # rows (N, D)
-                 rows:int=4096, # rows squared at once
-                )->Tensor:
-    "‖x_i‖² of every row, (N,), summed block by block: exactly `(x * x).sum(1)`, without a squared copy of all of `x`."
-    return torch.cat([(b * b).sum(1) for b in x.split(rows)]) if len(x) else x.new_zeros(0)
-
-def sq_norm_dists(a:Tensor, # a block of query rows (M, D)
-                  x:Tensor, # reference rows (N, D)
-                  x_sq:Tensor, # `row_sq_norms(x)`
-                 )->Tensor:
-    "Euclidean distances (M, N) from ‖a‖² + ‖x‖² − 2 a·x: one block-sized tensor, no copy of `x` (which `torch.cdist` makes)."
-    return torch.addmm(x_sq, a, x.T, alpha=-2).add_((a * a).sum(1, keepdim=True)).clamp_min_(0).sqrt_()
-
 def boundary_band(samples:Tensor, # points or images to place, (M, ...)
                   data:Tensor, # normal training data, (n, ...)
                   k:int=10, # neighbour rank of the density estimate

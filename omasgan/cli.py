@@ -10,7 +10,8 @@ import numpy as np
 from .core import atomic_write, CheckpointError
 from .files import owned_writes, written_together, foreign_files, remove_owned, os_error_line
 from .data import DATASETS, PROTOCOLS, load_data, loo_split, plot_split, read_image
-from .gan import PROFILES, NonFiniteError
+from .config import PROFILES
+from .loop import NonFiniteError
 from .scale import launched, process_group, data_parallel, is_main, rank_device, world, barrier
 
 # %% auto #0

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import torch
 from torch import nn, Tensor
-from .gan import Config
+from .config import Config
 from .boundary import boundary_band
 from scipy.stats import rankdata
 

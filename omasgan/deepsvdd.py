@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
 from .nets import make_nets
-from .gan import Stage, draw, adam, speed_up, full_precision
+from .loop import Stage, draw, adam, speed_up, full_precision
 from .baselines import BaselineConfig, Baseline, split_budget, Encoder, in_chunks
 
 # %% auto #0

@@ -4,27 +4,25 @@
 
 # %% ../nbs/07_detector.ipynb #a8979383
 from __future__ import annotations
-import math, dataclasses, time, copy, re, inspect, reprlib
-from dataclasses import asdict
-from pathlib import Path
+import copy
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .core import get_device, seed_everything, save_checkpoint, load_checkpoint, CheckpointError
-from .data import Data, Split, to_images, to_points, _carve, _channels_first, IMG_SIZE
+from .data import Data
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
-from .gan import Config, Stage, train, draw, adam, make_config, train_gan, speed_up, to_device, fingerprint, job_fingerprint
-from .scale import wrap, ddp_active, rank_seed
+from .config import Config, make_config
+from .loop import Stage, train, draw, adam, speed_up, generate
+from .gan import train_gan
+from .scale import wrap
 from .convergence import GeneratorMonitor, BoundaryMonitor, SeparationMonitor
-from .boundary import train_boundary, generate, nn_distance, row_sq_norms, sq_norm_dists
+from .boundary import train_boundary, nn_distance
+from .api import row_sq_norms, sq_norm_dists, Detector, critic_anomaly, knn_scores
 from .retrain import train_retrain
 
 # %% auto #0
-__all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'FORMAT', 'REQUIRED', 'MAX_SAMPLE_ELEMS', 'DETECTORS', 'SCORE_CHUNK',
-           'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector', 'reading_terms', 'check_reading',
-           'critic_anomaly', 'knn_mean', 'critic_features', 'raw_terms', 'Standardizer', 'flag_threshold',
-           'state_problem', 'check_settings', 'net_mismatch', 'Detector', 'check_nets', 'OMASGAN', 'knn_scores',
+__all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector',
+           'reading_terms', 'check_reading', 'knn_mean', 'critic_features', 'raw_terms', 'check_nets', 'OMASGAN',
            'loo_auroc', 'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
@@ -62,11 +60,16 @@ def train_detector(x:Tensor, Gp:nn.Module, B:nn.Module, C:nn.Module, cfg:Config,
     hist = train(st, **{'log_every': cfg.log_every, 'ckpt_every': cfg.ckpt_every, **kwargs})
     return st.modules['J'], hist
 
-# %% ../nbs/07_detector.ipynb #1e864080
+# %% ../nbs/07_detector.ipynb #6cda2be1
 SCORES = ('D', 'C', 'J', 'GpNN', 'GpNNf', 'AS')
+
+# %% ../nbs/07_detector.ipynb #d989be1a
 READINGS = dict(critic='C', density='GpNN', both='C+GpNN', features='GpNNf')   # names of the f_D readings of earlier versions
+
+# %% ../nbs/07_detector.ipynb #3daf79e1
 FD_TERMS = ('D', 'C', 'GpNN', 'GpNNf')   # the terms f_D may average
 
+# %% ../nbs/07_detector.ipynb #98e20a5e
 def reading_terms(fd:str)->list:
     "The score terms an f_D reading averages: 'C+GpNNf' → ['C', 'GpNNf']; 'critic', 'density', 'both' as in `READINGS`."
     names = [t.strip() for t in READINGS.get(fd, fd).split('+')]
@@ -75,21 +78,17 @@ def reading_terms(fd:str)->list:
         raise ValueError(f"fd must be distinct terms of {', '.join(FD_TERMS)} joined by '+' (or one of {', '.join(READINGS)}), got {fd!r}")
     return names
 
+# %% ../nbs/07_detector.ipynb #4198b2dc
 def check_reading(fd:str|None)->None:
     "Raise `ValueError` unless `fd` is None or a valid reading (see `reading_terms`)."
     if fd is not None:
         if not isinstance(fd, str): raise ValueError(f"fd must be a string such as 'C+GpNNf', got {fd!r}")
         reading_terms(fd)
+
+# %% ../nbs/07_detector.ipynb #a396f899
 NATIVE_HW = dict(mnist5k=(28, 28), mnist=(28, 28), fashion_mnist=(28, 28), cifar10=(32, 32))  # raw image size of each data set
 
-@torch.no_grad()
-def critic_anomaly(critic:nn.Module, x:Tensor, chunk:int=2048)->Tensor:
-    "$-V(x)$ of `critic` in eval mode, computed in chunks (each sample's score is independent of the others)."
-    was = critic.training; critic.eval()
-    out = torch.cat([-critic(x[i:i + chunk]) for i in range(0, len(x), chunk)])
-    critic.train(was)
-    return out
-
+# %% ../nbs/07_detector.ipynb #1c60e649
 def knn_mean(a:Tensor, # rows to place, (N, ...)
              bank:Tensor, # reference rows, (Q, ...)
              k:int=5, # neighbours
@@ -100,6 +99,7 @@ def knn_mean(a:Tensor, # rows to place, (N, ...)
     k, rows = min(k, len(bank)), max(1, max_elems // max(1, len(bank)))
     return torch.cat([torch.cdist(a[i:i + rows], bank).topk(k, largest=False).values.mean(1) for i in range(0, len(a), rows)])
 
+# %% ../nbs/07_detector.ipynb #aabf7eaf
 @torch.no_grad()
 def critic_features(critic:nn.Module, x:Tensor, chunk:int=2048)->Tensor|None:
     "`critic.features(x)` flattened, in eval mode and in chunks; None for a critic without a `features` method."
@@ -109,6 +109,7 @@ def critic_features(critic:nn.Module, x:Tensor, chunk:int=2048)->Tensor|None:
     critic.train(was)
     return out
 
+# %% ../nbs/07_detector.ipynb #37b88273
 def raw_terms(nets:dict, # at least D, C and J (critics)
               bank:Tensor, # G'(z) samples for the density readings
               x:Tensor, # samples to score, on the nets' device
@@ -124,365 +125,6 @@ def raw_terms(nets:dict, # at least D, C and J (critics)
         fb = bank_features if bank_features is not None else critic_features(nets['C'], bank)
         out['GpNNf'] = knn_mean(fx, fb, cfg.nn_k, cfg.chunk_elems)
     return out
-
-class Standardizer:
-    "Per-term affine standardisation fitted on normal validation scores only."
-    def __init__(self, stats:dict|None=None): self.stats = dict(stats or {})
-    def fit(self, terms:dict)->Standardizer:
-        "Learn mean and std of each term (tensors of scores of *normal validation* data)."
-        for k, v in terms.items():
-            v = v.double()
-            self.stats[k] = (v.mean().item(), max(v.std().item(), 1e-12))
-        return self
-    def __call__(self, k:str, v:Tensor)->Tensor:
-        m, s = self.stats[k]
-        return (v - m) / s
-
-# %% ../nbs/07_detector.ipynb #8e3f6b1d
-def flag_threshold(scores:Tensor, # the main scores of the n normal validation samples
-                   fpr:float, # the largest share of them `predict` may flag
-                  )->float:
-    "τ with `scores > τ` for k = ⌊`fpr`·n⌋ scores: midway between the k-th and (k+1)-th largest (their value on a tie; the largest if k = 0)."
-    s = scores.double().flatten().sort(descending=True).values
-    k = min(math.floor(fpr * len(s) + 1e-9), len(s) - 1)
-    if k == 0: return s[0].item()
-    hi, lo = s[k - 1].item(), s[k].item()
-    return lo if hi == lo else (hi + lo) / 2
-
-# %% ../nbs/07_detector.ipynb #b7e2d904
-FORMAT = 'omasgan-detector-1'   # the format `Detector.save` writes; a higher number comes from a newer omasgan
-REQUIRED = ('profile', 'seed', 'config', 'kind', 'sample_shape', 'value_range', 'nets', 'std', 'threshold', 'fit_seconds')
-MAX_SAMPLE_ELEMS = 2**22        # values in one sample a file may declare
-
-def _num(v)->bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-def _pos_ints(v)->bool: return isinstance(v, (list, tuple)) and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in v)
-
-def state_problem(st:dict, # what `load_checkpoint` read from a detector file
-                  size:int|None=None, # the file's size in bytes: its networks and buffers may not declare more
-                 )->str|None:
-    "The first thing in a detector file's state `st` that `Detector.load` cannot use (format, keys, types, sizes), or None."
-    fmt = st.get('format')
-    m = re.fullmatch(r'omasgan-detector-(\d+)', fmt) if isinstance(fmt, str) else None
-    if not m: return "is not an omasgan detector file"
-    if int(m.group(1)) > 1: return f"was made by a newer omasgan (format {fmt}; this version reads {FORMAT}): upgrade omasgan to load it"
-    missing = [k for k in REQUIRED if k not in st]
-    if missing: return f"lacks {missing[0]!r}, which every detector file holds: it is damaged or not written by Detector.save"
-    kind, shape, s = st['kind'], st['sample_shape'], reprlib.repr
-    checks = [('method', isinstance(st.get('method', ''), str), 'a string'), ('profile', isinstance(st['profile'], str), 'a string'),
-              ('seed', isinstance(st['seed'], int) and not isinstance(st['seed'], bool), 'an integer'),
-              ('kind', kind in ('images', 'points'), "'images' or 'points'"),
-              ('sample_shape', _pos_ints(shape) and len(shape) == (3 if kind == 'images' else 1) and math.prod(shape) <= MAX_SAMPLE_ELEMS,
-               f"a list of {3 if kind == 'images' else 1} positive integers with at most {MAX_SAMPLE_ELEMS} values in all"),
-              ('value_range', isinstance(st['value_range'], (list, tuple)) and len(st['value_range']) == 2 and all(map(_num, st['value_range']))
-               and st['value_range'][0] < st['value_range'][1], 'two increasing numbers'),
-              ('input_hw', st.get('input_hw') is None or (_pos_ints(st['input_hw']) and len(st['input_hw']) in (0, 2)), 'two positive integers or empty'),
-              ('threshold', _num(st['threshold']), 'a finite number'), ('fit_seconds', _num(st['fit_seconds']), 'a number'),
-              ('user_nets', isinstance(st.get('user_nets', []), (list, tuple)) and all(u in ('G', 'D') for u in st.get('user_nets', [])), "a list of 'G' and 'D'")]
-    checks += [(k, isinstance(st.get(k, {}), dict) and all(isinstance(n, str) for n in st.get(k, {})), 'a dict with string keys')
-               for k in ('config', 'overrides', 'init', 'nets', 'std', 'buffers')]
-    for k, ok, want in checks:
-        if not ok: return f"holds a {k} that is not {want}: {s(st.get(k))}"
-    for k, v in st['nets'].items():
-        if not isinstance(v, dict) or not all(isinstance(t, Tensor) for t in v.values()): return f"holds a network {k!r} that is not a dict of tensors"
-    for k, v in st['std'].items():
-        if not (isinstance(v, (list, tuple)) and len(v) == 2 and all(map(_num, v)) and v[1] > 0):
-            return f"holds statistics of {k!r} that are not a mean and a positive standard deviation: {s(v)}"
-    for k, v in st.get('buffers', {}).items():
-        if not isinstance(v, Tensor) or not v.is_floating_point() or v.ndim == 0 or not v.numel() or not torch.isfinite(v).all():
-            return f"holds a buffer {k!r} that is not a non-empty tensor of finite floats: {s(v)}"
-    held = sum(t.numel() * t.element_size() for t in [*st.get('buffers', {}).values(), *(t for v in st['nets'].values() for t in v.values())])
-    if size is not None and held > size: return f"declares tensors of {held} bytes, more than the file's {size}: it is not a file Detector.save wrote"
-
-def check_settings(base, # a configuration of the method: its fields give the names and the types
-                   values:dict, # settings read from a file
-                  )->dict:
-    "`values` with lists made tuples; one `CheckpointError` for the first name `base` lacks or value of another type than `base`'s."
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
-    out = {}
-    for k, v in values.items():
-        if k not in fields: raise CheckpointError(f"setting {k!r} unknown to this version of omasgan")
-        d = fields[k]
-        ok = (isinstance(v, bool) if isinstance(d, bool) else isinstance(v, int) and not isinstance(v, bool) if isinstance(d, int)
-              else _num(v) if isinstance(d, float) else isinstance(v, str) if isinstance(d, str)
-              else isinstance(v, (list, tuple)) and all(map(_num, v)) if isinstance(d, tuple) else v is None or isinstance(v, (bool, int, float, str)))
-        if not ok: raise CheckpointError(f"setting {k!r} has the wrong type: {reprlib.repr(v)} where this version has {type(d).__name__} values such as {d!r}")
-        out[k] = tuple(v) if isinstance(v, list) else v
-    return out
-
-def net_mismatch(built:dict, # name → network, as the file's configuration builds them (on any device, `meta` included)
-                 saved:dict, # name → `state_dict` read from the file
-                )->str|None:
-    "The first difference between the entries of `built`'s `state_dict`s and `saved`: a network or entry missing or extra, a shape or a dtype; None if none."
-    extra = [k for k in saved if k not in built]
-    if extra: return f"it holds a network {extra[0]!r} this method does not have"
-    for k, m in built.items():
-        if k not in saved: return f"its network {k!r} is missing"
-        want, got = m.state_dict(), saved[k]
-        for n, t in want.items():
-            if n not in got: return f"{k}.{n} is missing"
-            if tuple(got[n].shape) != tuple(t.shape): return f"{k}.{n} has shape {list(got[n].shape)}, its configuration gives {list(t.shape)}"
-            if got[n].dtype != t.dtype: return f"{k}.{n} is {got[n].dtype}, its configuration gives {t.dtype}"
-        extra = [n for n in got if n not in want]
-        if extra: return f"{k}.{extra[0]} is not an entry of that network"
-
-# %% ../nbs/07_detector.ipynb #5a1e0c01
-DETECTORS = {}   # class name → class: every `Detector` subclass, for `Detector.load`
-SCORE_CHUNK = 2048   # samples `score_terms` passes to a method's `_raw_terms` at once (each sample's scores are its own)
-
-class Detector:
-    "Base of every anomaly detector: input handling, `fit`, validation-fitted threshold, `decision_function`, `predict`, `save`/`load`."
-    label = None            # the method's name in results tables (default: the class name)
-    main = 'score'          # the score `decision_function` returns by default
-    buffers = ()            # names of tensor attributes saved with the networks (e.g. a sample bank)
-    ddp = False             # whether `fit` can train across `torchrun` ranks with DDP (`09b_scale`)
-    image_size = IMG_SIZE   # images are padded or resized to this square size; None keeps their own
-    score_settings = ('fpr',)   # `Config` fields that change the scores (or the threshold) but not the training
-    score_args = ()             # constructor arguments that change only the score (OMASGAN's `fd`): settings too (`--set fd=...`)
-
-    def __init_subclass__(cls, **kw):
-        super().__init_subclass__(**kw); DETECTORS[cls.__name__] = cls
-
-    def __init__(self, profile:str='quick', # a key of `PROFILES`: sets the budget and the network sizes
-                 seed:int=0, # seed of everything random in `fit`
-                 device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic
-                 val_frac:float=0.1, # validation share carved from `X` when no validation data is given
-                 progress:bool=True, # progress bars while fitting
-                 **overrides, # settings of the method's configuration (see `make_config`)
-                ):
-        self.make_config(profile, 'images', **overrides)          # validate now, not after loading the data
-        self.profile, self.seed, self.val_frac, self.progress, self.overrides = profile, seed, val_frac, progress, overrides
-        self.device = get_device(device)
-        self.fitted = False
-
-    # ---- what a method defines --------------------------------------------------------------
-    @classmethod
-    def make_config(cls, profile:str, kind:str, **overrides):
-        "The method's configuration for `profile` and data `kind` ('images' or 'points')."
-        raise NotImplementedError
-    @classmethod
-    def setting_names(cls)->set:
-        "The names `overrides` may use."
-        return {f.name for f in dataclasses.fields(cls.make_config('tiny', 'images'))} | set(cls.score_args)
-    def _train(self, x:Tensor, ckpt_dir)->None:
-        "Train on normal data `x` (on the device); set `self.nets`, `self.history` and the `buffers`."
-        raise NotImplementedError
-    def _build(self)->dict:
-        "Fresh networks with the shapes of `self.cfg` and `self.sample_shape` (what `load` fills)."
-        raise NotImplementedError
-    def _raw_terms(self, x:Tensor)->dict:
-        "Score terms of `x` (on the device), each a tensor of N scores, higher = more anomalous."
-        raise NotImplementedError
-    def _combine(self, raw:dict)->dict:
-        "All scores from the raw terms; `self.std` holds their validation statistics."
-        return raw
-    def samples(self, n:int=64)->dict:
-        "Name → `n` generated samples, for the figures of a job (none by default)."
-        return {}
-    def _init_kw(self)->dict: return {}
-
-    # ---- input handling -------------------------------------------------------------------
-    def _prepare(self, X, fitting:bool=False)->Tensor:
-        "`X` in the package convention, with the value range fixed at `fit`."
-        if isinstance(X, Data): X = X.x
-        if isinstance(X, Split): X = X.test
-        if (X.ndim if hasattr(X, 'ndim') else np.ndim(X)) == 2: return to_points(X)
-        arr = _channels_first(X if isinstance(X, Tensor) else torch.as_tensor(np.array(X)))   # a copy: read-only arrays are fine
-        if fitting:
-            if not arr.is_floating_point(): self.value_range = (0., 255.)
-            else: self.value_range = (-1., 1.) if arr.numel() and float(arr.min()) < 0 else (0., 1.)
-            self.input_hw = tuple(arr.shape[-2:])
-        size = self.image_size                                 # None: images keep their own size (your own networks)
-        if not fitting and getattr(self, 'input_hw', None) and tuple(arr.shape[-2:]) not in (self.input_hw, (size, size)):
-            (h, w), (a, b) = arr.shape[-2:], self.input_hw
-            after = f" ({size}x{size} after preprocessing)" if size else ''
-            raise ValueError(f"images are {h}x{w}, but the detector was fitted on {a}x{b} images{after}: "
-                             f"resize them to {'one of these sizes' if size else 'that size'} first")
-        vr = self.value_range if arr.is_floating_point() else (0., 255.)
-        if size is None: return to_images(arr, vr, None)
-        return to_images(arr, vr, size, 'pad' if max(arr.shape[-2:]) <= size else 'resize')
-
-    # ---- training ---------------------------------------------------------------------------
-    def fit(self, X, # normal training data (see above), or a `Split`
-            X_val=None, # normal validation data; default: a seeded `val_frac` of `X`
-            ckpt_dir:str|Path|None=None, # checkpoint folder: each training stage saves there and resumes from it
-            input_hw:tuple|None=None, # size of the raw images `X` stands for, e.g. (28, 28) for MNIST padded to 32x32; default: `X`'s own
-            log_dir:str|Path|None=None, # folder for each stage's CSV log (and TensorBoard events when installed)
-            job:dict|None=None, # what else names this fit in its checkpoints' fingerprint, e.g. `dict(abnormal_class=3)` (`04_gan`)
-           ):
-        "Train on normal data `X`, then fit the score standardisation and threshold on normal validation data."
-        if ddp_active() and not self.ddp:
-            raise ValueError(f"{type(self).__name__} does not train with --ddp (OMASGAN does): run it without --ddp, "
-                             f"e.g. in a sweep sharded over the ranks")
-        seed_everything(self.seed)
-        if ddp_active(): torch.manual_seed(rank_seed(self.seed))    # each rank its own batches; rank 0 the stream of one process
-        if isinstance(X, Split):
-            if X_val is None: X_val = X.val
-            X = X.train
-        x = self._prepare(X, fitting=True)
-        if X_val is None:
-            keep, val = _carve(torch.arange(len(x)), self.val_frac, torch.Generator().manual_seed(self.seed), 'validation')
-            x, x_val = x[keep], x[val]
-        else: x_val = self._prepare(X_val)
-        if input_hw is not None and x.ndim == 4: self.input_hw = tuple(input_hw)
-        if x_val.shape[1:] != x.shape[1:]: raise ValueError(f"validation samples have shape {tuple(x_val.shape[1:])}, training samples {tuple(x.shape[1:])}")
-        self.kind = 'points' if x.ndim == 2 else 'images'
-        self.cfg = self.make_config(self.profile, self.kind, **self.overrides)
-        self.sample_shape = tuple(x.shape[1:])
-        t0 = time.time()
-        self.log_dir, self._x_val = log_dir, to_device(x_val, self.device)   # what a stage's monitor may see: validation data only
-        fp = fingerprint(type(self).__name__, x, x_val, self.seed, self.cfg, **(job or {}))   # a resume takes this job's checkpoints only
-        try:
-            with job_fingerprint(fp): self._train(to_device(x, self.device), ckpt_dir)
-        finally: del self._x_val
-        for m in self.nets.values(): m.eval()
-        self.fit_seconds = time.time() - t0
-        self._fit_scores(x_val.to(self.device))
-        self.fitted = True
-        return self
-
-    def _fit_scores(self, x_val:Tensor):
-        "Standardisation statistics and the `predict` threshold, from normal validation data only."
-        raw = self._raw_terms(x_val)
-        self.std = Standardizer().fit(raw)
-        self.val_scores = {k: v.cpu() for k, v in self._combine(raw).items()}
-        self.threshold = flag_threshold(self.val_scores[self.main], self.cfg.fpr)
-
-    def rescored(self, X_val, # the normal validation data the detector was fitted with
-                 cfg, # a configuration whose `score_settings` fields to adopt (its other fields must match the fitted ones)
-                 **init, # constructor arguments that only change the score, e.g. `fd=None` for OMASGAN
-                )->Detector:
-        "Adopt the score settings of `cfg` and `init` and refit the standardisation and threshold on `X_val`; the networks stay as trained."
-        self._check()
-        free = set(self.score_settings) | {'chunk_elems', 'compile', 'log_every', 'ckpt_every'}
-        diff = [k for k in asdict(cfg) if k not in free and asdict(cfg)[k] != asdict(self.cfg).get(k)]
-        if diff: raise ValueError(f"this detector was trained with other settings ({diff[0]} {getattr(self.cfg, diff[0])!r}, "
-                                  f"{getattr(cfg, diff[0])!r} asked): only {', '.join(self.score_settings)} can change without training again")
-        bad = [k for k in init if k not in self._init_kw()]
-        if bad: raise ValueError(f"{type(self).__name__} has no score argument {bad[0]!r}")
-        for k in self.score_settings: setattr(self.cfg, k, getattr(cfg, k))
-        for k, v in init.items(): setattr(self, k, v)
-        self._fit_scores(self._prepare(X_val).to(self.device))
-        return self
-
-    # ---- scoring ----------------------------------------------------------------------------
-    def _check(self):
-        if not self.fitted: raise RuntimeError(f"this {type(self).__name__} is not fitted yet: call fit(X) first")
-
-    def score_terms(self, X)->dict:
-        "Every score of `X` as NumPy arrays (the main one and its parts); higher = more anomalous."
-        self._check()
-        if isinstance(X, Data): X = X.x
-        if isinstance(X, Split): X = X.test
-        parts = [self._score_chunk(X, i) for i in range(0, len(X), SCORE_CHUNK) or [0]]   # memory bounded whatever len(X)
-        raw = {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
-        return {k: v.double().cpu().numpy() for k, v in self._combine(raw).items()}
-
-    def _score_chunk(self, X, i:int)->dict:
-        "The raw terms of the `SCORE_CHUNK` samples of `X` from index `i`, prepared and scored on their own."
-        try: x = self._prepare(X[i:i + SCORE_CHUNK])
-        except ValueError:
-            if i: self._prepare(X)                             # the message then names the sample's index in all of `X`
-            raise
-        if tuple(x.shape[1:]) != self.sample_shape:
-            raise ValueError(f"samples have shape {tuple(x.shape[1:])} after preprocessing, but the detector was fitted on {self.sample_shape}")
-        with torch.no_grad(): return self._raw_terms(x.to(self.device))
-
-    def decision_function(self, X, # samples to score
-                          score:str|None=None, # a name of `score_terms`; default: the main score
-                         )->np.ndarray:
-        "Anomaly scores of `X` (higher = more anomalous)."
-        terms = self.score_terms(X)
-        if score is not None and score not in terms: raise ValueError(f"unknown score {score!r}: choose one of {', '.join(terms)}")
-        return terms[score or self.main]
-
-    def predict(self, X)->np.ndarray:
-        "1 for anomalies, 0 for normal: the main score above `threshold`, which flags at most ⌊`fpr`·n⌋ of the n normal validation samples (`flag_threshold`)."
-        return (self.decision_function(X) > self.threshold).astype(np.int64)
-
-    # ---- persistence ------------------------------------------------------------------------
-    def save(self, path:str|Path)->Path:
-        "Save the fitted detector to `path` (atomically; loadable with `weights_only=True`)."
-        self._check()
-        state = dict(format=FORMAT, method=type(self).__name__, profile=self.profile, seed=self.seed,
-                     init=self._init_kw(), overrides=dict(self.overrides),
-                     config={k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.cfg).items()},
-                     kind=self.kind, sample_shape=list(self.sample_shape), value_range=list(getattr(self, 'value_range', (0., 1.))),
-                     input_hw=list(getattr(self, 'input_hw', None) or []),
-                     nets={k: m.state_dict() for k, m in self.nets.items()}, buffers={k: getattr(self, k).cpu() for k in self.buffers},
-                     std=self.std.stats, threshold=self.threshold, fit_seconds=self.fit_seconds,
-                     user_nets=sorted(getattr(self, 'user_nets', {})))
-        return save_checkpoint(path, state)
-
-    @classmethod
-    def load(cls, path:str|Path, # a file written by `save`
-             device:str|None=None, # where to put the networks
-             **nets, # for a detector fitted with your own networks: the same `generator=` and `critic=` (untrained instances)
-            ):
-        "Load a detector saved by `save` (`Detector.load` reads any method's file); a file it cannot use raises one `CheckpointError`."
-        st = load_checkpoint(path)
-        problem = state_problem(st, Path(path).stat().st_size)
-        if problem: raise CheckpointError(f"{path} {problem}")
-        name = st.get('method', 'OMASGAN')
-        if name not in DETECTORS or name in ('Detector', 'Baseline'):   # a class registers itself when its module is imported
-            raise CheckpointError(f"{path} holds a detector of method {name!r}, unknown to this version of omasgan "
-                                  f"or not imported yet (`import omasgan.loo` registers every method of the package)")
-        if cls is Detector: cls = DETECTORS[name]
-        if name != cls.__name__: raise CheckpointError(f"{path} holds a {name} detector, not a {cls.__name__}: load it with Detector.load or {name}.load")
-        need = {'G': 'generator', 'D': 'critic'}
-        missing = [need[k] for k in ('G', 'D') if k in st.get('user_nets', []) and need[k] not in nets]
-        if missing: raise CheckpointError(f"{path} was fitted with your own {' and '.join(missing)}: load it with "
-                                          f"{name}.load(path, {', '.join(f'{m}=...' for m in missing)}) passing untrained instances of the same classes")
-        device = get_device(device)                                # a device that does not exist is the caller's error, not the file's
-        try: return cls._from_state(st, device, nets)
-        except CheckpointError as e: raise CheckpointError(f"{path}: {e}") from None
-        except torch.OutOfMemoryError: raise
-        except (TypeError, KeyError, ValueError, RuntimeError, AttributeError, IndexError) as e:
-            first = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
-            raise CheckpointError(f"{path} cannot be used: {first}") from None
-
-    @classmethod
-    def _from_state(cls, st:dict, # a file's state, checked by `state_problem`
-                    device:torch.device, nets:dict)->Detector:
-        "The detector a file's state describes (the body of `load`: an error raised here comes from the file's values)."
-        base = cls.make_config('tiny', st['kind'])
-        overrides = check_settings(base, st.get('overrides', {}))
-        init = st.get('init', {'fd': st['fd']} if 'fd' in st else {})
-        args = [n for n, a in inspect.signature(cls.__init__).parameters.items() if a.kind in (a.POSITIONAL_OR_KEYWORD, a.KEYWORD_ONLY)]
-        bad = [k for k in init if k not in args or k in ('self', 'profile', 'seed', 'device', 'progress', 'generator', 'critic')]
-        if bad: raise CheckpointError(f"argument {bad[0]!r} unknown to this version of omasgan")
-        det = cls(st['profile'], st['seed'], device, progress=False, **init, **nets, **overrides)
-        det.cfg = type(base)(**check_settings(base, st['config']))
-        det.kind, det.sample_shape = st['kind'], tuple(st['sample_shape'])
-        det.value_range = tuple(st['value_range'])
-        det.input_hw = tuple(st.get('input_hw') or ()) or None
-        with torch.device('meta'): shapes = det._build()       # shapes only, no memory: a file cannot make `load` build what it does not hold
-        wrong = net_mismatch(shapes, st['nets'])
-        if wrong: raise CheckpointError(f"it does not match the networks of its own configuration: {wrong}")
-        built = det._build()
-        for k, m in built.items(): m.load_state_dict(st['nets'][k])
-        det.nets = {k: m.to(det.device).eval() for k, m in built.items()}
-        bufs = st.get('buffers', {'bank': st['bank']} if 'bank' in st else {})
-        missing = [k for k in cls.buffers if k not in bufs]
-        if missing: raise CheckpointError(f"it lacks the buffer {missing[0]!r} of a {cls.__name__}")
-        for k in cls.buffers: setattr(det, k, bufs[k].to(det.device))
-        det.std, det.threshold = Standardizer(st['std']), float(st['threshold'])
-        det.fit_seconds, det.fitted = st['fit_seconds'], True
-        det._loaded(st)
-        try:
-            with torch.no_grad(): out = det._combine(det._raw_terms(torch.zeros(2, *det.sample_shape, device=det.device)))
-        except (RuntimeError, KeyError, ValueError, IndexError, TypeError) as e:
-            why = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
-            raise CheckpointError(f"its buffers or statistics do not fit its networks ({why})") from None
-        if det.main not in out or tuple(out[det.main].shape) != (2,): raise CheckpointError(f"it does not give one {det.main} score per sample")
-        return det
-
-    def _loaded(self, st:dict)->None:
-        "Hook for a subclass to adapt a detector just read from a file (`st`: the file's state)."
-
-    def __repr__(self):
-        state = f"fitted on {self.kind} {self.sample_shape}" if self.fitted else 'not fitted'
-        kw = ''.join(f", {k}={v!r}" for k, v in self._init_kw().items())
-        return f"{type(self).__name__}(profile={self.profile!r}, seed={self.seed}{kw}, device={str(self.device)!r}; {state})"
 
 # %% ../nbs/07_detector.ipynb #b44a2846
 def check_nets(G:nn.Module, # a generator with a `z_dim` attribute
@@ -609,20 +251,6 @@ class OMASGAN(Detector):
         return {'B(z): boundary samples': generate(self.nets['B'], n).cpu(), "G′(z): retrained normal model": generate(self.nets['Gp'], n).cpu()}
 
 # %% ../nbs/07_detector.ipynb #2f590881
-def knn_scores(train:Tensor, # normal training samples
-               test:Tensor, # samples to score
-               k:int=5, # neighbours
-               chunk:int=512, # test rows per distance block
-              )->Tensor:
-    """kNN anomaly score: mean distance of each test sample to its `k` nearest training samples (raw values).
-    Distances come from squared norms, block by block (`chunk` test rows against all training rows): no copy of the
-    training data is made (`torch.cdist` would copy it for every block)."""
-    tr = train.flatten(1).float()
-    test, tr_sq = test.to(tr.device), row_sq_norms(tr)
-    def block(t):
-        return sq_norm_dists(t.flatten(1).float(), tr, tr_sq).topk(min(k, len(tr)), largest=False).values.mean(1)
-    return torch.cat([block(test[i:i + chunk]) for i in range(0, len(test), chunk)])
-
 def loo_auroc(data:Data, # the data set
               classes, # abnormal classes to run
               seed:int=0, # seed of split and detector

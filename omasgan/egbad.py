@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
 from .nets import make_nets, sample_z
-from .gan import Stage, draw, frozen_grads, adam, speed_up
+from .loop import Stage, draw, frozen_grads, adam, speed_up
 from .baselines import BaselineConfig, Baseline, Encoder, JointCritic, in_chunks, logistic_loss
 
 # %% auto #0

@@ -13,9 +13,10 @@ from torch import Tensor
 from .core import atomic_write, get_device, seed_everything, peak_rss, reset_peak_rss
 from .files import owned_writes, remove_owned, job_lock
 from .data import Data, Split, DATASETS, PROTOCOLS, load_data, loo_split, toy2d, show_images, _carve
-from .gan import make_config, PROFILES
-from .boundary import generate
-from .detector import OMASGAN, Detector, NATIVE_HW
+from .config import make_config, PROFILES
+from .loop import generate
+from .api import Detector
+from .detector import OMASGAN, NATIVE_HW
 from .baselines import KNN
 from .ganomaly import GANomaly
 from .vae import VAE

@@ -10,9 +10,8 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from .nets import make_nets, sample_z
-from .gan import Stage, draw, frozen_grads, adam, speed_up, full_precision
-from .boundary import generate
-from .detector import critic_anomaly
+from .loop import Stage, draw, frozen_grads, adam, speed_up, full_precision, generate
+from .api import critic_anomaly
 from .baselines import BaselineConfig, Baseline, logistic_loss
 from .fencegan import dispersion
 

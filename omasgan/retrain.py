@@ -9,7 +9,9 @@ from torch import nn, Tensor
 from .nets import sample_z, trainable_copy, frozen_copy, shares_parameters
 from .divergences import get_divergence
 from .scale import wrap
-from .gan import Config, Stage, train, draw, adam, frozen_grads, r1_penalty, speed_up, averaged, stop_kw
+from .config import Config
+from .loop import Stage, train, draw, adam, frozen_grads, speed_up, averaged, stop_kw
+from .gan import r1_penalty
 
 # %% auto #0
 __all__ = ['mixture_critic_loss', 'retrain_stage', 'train_retrain']

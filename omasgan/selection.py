@@ -54,7 +54,7 @@ def inner_loo(data:Data, # a labelled data set
              )->list:
     """One record per inner fold: the AUROC of every candidate on the pseudo-anomaly `held_class` against held-out normals.
     With `out`, each fold's fitted detector is kept there too, so that other candidates can be compared later without fitting again."""
-    from omasgan.detector import Detector
+    from omasgan.api import Detector
     recs = []
     for h in held_classes:
         f = Path(out)/f'inner_c{abnormal_class}_h{h}_s{seed}.json' if out is not None else None

@@ -9,9 +9,9 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from .nets import make_nets, sample_z, frozen_copy
-from .gan import Stage, draw, frozen_grads, adam, full_precision
-from .boundary import generate, d_term
-from .detector import critic_anomaly
+from .loop import Stage, draw, frozen_grads, adam, full_precision, generate
+from .boundary import d_term
+from .api import critic_anomaly
 from .baselines import Baseline, logistic_loss, in_chunks
 from .fencegan import dispersion
 from .bdsg import FlowConfig, Flow, flow_nll, flow_nets, negatives_stage, clipped_step

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
 from .nets import make_nets, sample_z
-from .gan import Stage, draw, adam, speed_up, full_precision
+from .loop import Stage, draw, adam, speed_up, full_precision
 from .baselines import BaselineConfig, Baseline, Encoder, in_chunks
 
 # %% auto #0

@@ -96,7 +96,7 @@ def test_every_method_runs_through_loo(tmp_path):
     "Each detector of METHODS runs through `omasgan loo --methods ...` (tiny profile, one class): a results row, a loadable model."
     import csv
     from omasgan.loo import METHODS
-    from omasgan.detector import Detector
+    from omasgan.api import Detector
     r = run('loo', '--classes', '2', '--profile', 'tiny', '--quiet', '--methods', ','.join(METHODS), '--out', 'r', cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     main_rows = {row['method'] for row in csv.DictReader((tmp_path/'r'/'results.csv').open())}

@@ -8,7 +8,8 @@ import pytest
 import torch
 from omasgan.core import CheckpointError, atomic_write
 from omasgan.data import load_data, loo_split
-from omasgan.detector import Detector, OMASGAN
+from omasgan.api import Detector
+from omasgan.detector import OMASGAN
 from omasgan.baselines import KNN
 
 CLI = shutil.which('omasgan') or pytest.fail('the omasgan console script is not installed: pip install -e .')

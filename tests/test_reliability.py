@@ -104,7 +104,7 @@ def test_kill_during_checkpoint_write_keeps_the_previous_one(tmp_path):
 def test_resumed_stage_counts_its_own_steps(tmp_path):
     "The authors' code resumed a stage with the previous stage's step counter; ours resumes each stage at its own."
     from torch import nn
-    from omasgan.gan import Stage, train
+    from omasgan.loop import Stage, train
     def stage(name, steps):
         w = nn.Parameter(torch.zeros(1)); opt = torch.optim.SGD([w], lr=0.1)
         def step():

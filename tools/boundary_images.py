@@ -12,7 +12,8 @@ import numpy as np
 import torch
 from omasgan import OMASGAN
 from omasgan.data import mnist5k, loo_split, show_images
-from omasgan.boundary import generate, boundary_band, nearest_index
+from omasgan.loop import generate
+from omasgan.boundary import boundary_band, nearest_index
 
 def spread(x, n=1000):
     x = x[:n].flatten(1)

@@ -20,7 +20,7 @@ TEMPLATES = ROOT/'tools'/'docs'
 # missing here is an error, so a new notebook cannot be left out of the site.
 NAV = [('Start here', ['index', 'tutorial']),
        ('Guides', ['@results', '10_bench', '@bad-input', '09b_scale']),
-       ('The method, stage by stage', ['00_core', '00a_files', '01_data', '02_nets', '03_divergences', '04_gan', '05_boundary',
+       ('The method, stage by stage', ['00_core', '00a_files', '01_data', '02_nets', '03_divergences', '03a_config', '03b_loop', '03c_api', '04_gan', '05_boundary',
                                        '06_retrain', '07_detector', '07a_convergence', '07b_custom_nets', '07c_selection']),
        ('Evaluation and baselines', ['08_metrics', '08a_baselines', '08b_ganomaly', '08c_vae', '08d_egbad', '08e_anogan',
                                      '08f_deepsvdd', '08g_fencegan', '08h_minlgan', '08i_bdsg', '08j_tailgan',

@@ -12,7 +12,9 @@ import torch
 from omasgan.core import seed_everything
 from omasgan.data import mnist5k, loo_split
 from omasgan.nets import make_nets, sample_z
-from omasgan.gan import train, make_config, train_gan
+from omasgan.config import make_config
+from omasgan.loop import train
+from omasgan.gan import train_gan
 from omasgan.anogan import dcgan_stage, AnoGANConfig
 from omasgan.egbad import EGBAD
 

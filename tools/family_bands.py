@@ -7,8 +7,10 @@ for several seeds (each seed: a new draw of the toy and a new training seed). Th
 import argparse, time
 from omasgan.core import seed_everything
 from omasgan.data import toy2d
-from omasgan.gan import make_config, train_gan
-from omasgan.boundary import train_boundary, generate, boundary_band
+from omasgan.config import make_config
+from omasgan.gan import train_gan
+from omasgan.boundary import train_boundary, boundary_band
+from omasgan.loop import generate
 from omasgan.fencegan import FenceGAN
 from omasgan.minlgan import MinLGAN
 from omasgan.bdsg import BDSG

@@ -11,9 +11,11 @@ import argparse, time
 import torch
 from omasgan.core import seed_everything
 from omasgan.data import toy2d
-from omasgan.gan import make_config, train_gan
+from omasgan.config import make_config
+from omasgan.gan import train_gan
 from omasgan.convergence import GeneratorMonitor
-from omasgan.boundary import train_boundary, generate, boundary_band, ring_sectors
+from omasgan.boundary import train_boundary, boundary_band, ring_sectors
+from omasgan.loop import generate
 
 CENTERS = [(1.5, 1.5), (4., 4.)]
 

@@ -11,7 +11,7 @@ import time, torch
 from omasgan.data import mnist5k, loo_split
 from omasgan.loo import toy_split
 from omasgan.boundary import boundary_band
-from omasgan.gan import draw
+from omasgan.loop import draw
 from omasgan.fencegan import FenceGAN
 from omasgan.minlgan import MinLGAN
 from omasgan.bdsg import BDSG, Flow, flow_nll
