@@ -6,11 +6,13 @@ test image. Prints every variant's mean and worst inner AUROC, best first (`07_d
 
     python tools/score_bank.py [--folds runs/selection/quick]
 """
-import argparse, json, numpy as np, torch
+import argparse, numpy as np, torch
 from pathlib import Path
-ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--folds', default='runs/selection/quick'); a = ap.parse_args()
-from omasgan.detector import Detector, critic_features, knn_mean, critic_anomaly
-from omasgan.boundary import generate
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--folds', default='runs/selection/quick'); args = ap.parse_args()
+torch.set_num_threads(1)
+from omasgan.api import Detector, critic_anomaly
+from omasgan.detector import critic_features, knn_mean
+from omasgan.loop import generate
 from omasgan.selection import inner_split
 from omasgan.data import load_data
 from sklearn.metrics import roc_auc_score
@@ -18,7 +20,7 @@ data = load_data('mnist5k')
 folds = [(a, b) for c in range(0, 10, 2) for a, b in ((c, c + 1), (c + 1, c))]
 out = {}
 for c, h in folds:
-    det = Detector.load(Path(a.folds)/f'model_c{c}_h{h}_s0.pt')
+    det = Detector.load(Path(args.folds)/f'model_c{c}_h{h}_s0.pt')
     sp = inner_split(data, c, h, 'ganomaly', 0)
     xv, xt = det._prepare(sp.val).to(det.device), det._prepare(sp.test).to(det.device)
     y = sp.test_labels.numpy()
