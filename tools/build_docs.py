@@ -3,14 +3,21 @@
 Every notebook in `nbs/` becomes a page. nbdev (`proc_nbs`, the processing behind `nbdev-proc-nbs`) turns
 the `#| export` cells into `show_doc` API tables and the first heading into the page's front matter;
 Jupyter's nbconvert (`HTMLExporter`, its JupyterLab template extended by `tools/docs/index.html.j2`) renders
-the prose, the code and the saved outputs; MathJax, served from the site itself (the copy that ships in
-the `jupyter-server-mathjax` package), typesets the maths. Nothing is fetched from the internet, and
-Quarto is not needed (`nbdev-docs` still works for those who have it: it writes `_docs/`).
+the prose, the code and the saved outputs; KaTeX (vendored in `tools/docs/katex/`, MIT) typesets the maths in
+the browser. Nothing is fetched from the internet, and Quarto is not needed (`nbdev-docs` still works for those
+who have it: it writes `_docs/`).
+
+Around the notebooks' content the build adds what a reader finds their way with: a search over pages,
+headings and API names (`search-index.js`, read by `tools/docs/site.js`), a table of contents per page, an API
+index of every public name, a link from each page to its notebook (copied into `nbs/`), the paper and how to
+cite it on the front page, and one shared stylesheet (`site.css`: nbconvert's JupyterLab CSS, once, with its
+dark theme for readers whose system asks for one, and `tools/docs/site.css`). Cells that only import or set
+up the tests (`IN_TEST = ...`) are left out of the pages, like `#| hide` cells.
 
 Besides the notebooks the site has a results page (the leave-one-out tables of the front page and their
-figure), the bad-input catalogue of `90_cli`, and one page of highlighted source per module, the target
-of every API table's `source` link. `python tools/check_site.py docs` checks every internal link."""
-import argparse, html as _html, io, os, re, shutil, tempfile
+figure), the bad-input catalogue of `90_cli`, the API index, and one page of highlighted source per module, the
+target of every API table's `source` link. `python tools/check_site.py docs` checks every internal link."""
+import argparse, ast, html as _html, io, json, os, re, shutil, subprocess, tempfile, tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +25,7 @@ TEMPLATES = ROOT/'tools'/'docs'
 
 # The sidebar: groups of (notebook stem or generated page) in reading order. A notebook in nbs/ that is
 # missing here is an error, so a new notebook cannot be left out of the site.
-NAV = [('Start here', ['index', 'tutorial']),
+NAV = [('Start here', ['index', 'tutorial', '@api']),
        ('Guides', ['@results', '10_bench', '@bad-input', '09b_scale']),
        ('The method, stage by stage', ['00_core', '00a_files', '01_data', '02_nets', '03_divergences', '03a_config', '03b_loop', '03c_api', '04_gan', '05_boundary',
                                        '06_retrain', '07_detector', '07a_convergence', '07b_custom_nets', '07c_selection']),
@@ -26,7 +33,7 @@ NAV = [('Start here', ['index', 'tutorial']),
                                      '08f_deepsvdd', '08g_fencegan', '08h_minlgan', '08i_bdsg', '08j_tailgan',
                                      '08k_boundary_family']),
        ('Running it', ['09_loo', '90_cli'])]
-GENERATED = {'@results': ('results.html', 'Results'), '@bad-input': ('bad-input.html', 'Bad input')}
+GENERATED = {'@results': ('results.html', 'Results'), '@bad-input': ('bad-input.html', 'Bad input'), '@api': ('reference.html', 'API index')}
 
 
 def process_notebooks(quiet=True):
@@ -75,8 +82,9 @@ def fix_markdown(md:str, site:'Site')->str:
 
 
 class Page:
-    def __init__(self, key, file, title, nb=None, source=None, description=''):
+    def __init__(self, key, file, title, nb=None, source=None, description='', source_note='Notebook:'):
         self.key, self.file, self.nb, self.source, self.description = key, file, nb, source, description
+        self.source_note = source_note                              # the words before the link to `source`
         self.text = 'Home' if file == 'index.html' else title       # the sidebar's name for the front page
         self.title = title
     @property
@@ -94,6 +102,9 @@ class Site:
     def __init__(self, out:Path):
         self.out = out
         (out/'images').mkdir(parents=True, exist_ok=True)
+        self.styles = None                             # the CSS nbconvert inlines in every page, kept once
+        self.entries = []                              # the search index: pages, headings, API entries
+        self.api = {}                                  # (page file, id) of every API entry -> its name
 
     def copy_image(self, src:str)->str:
         "Copy a local image a markdown cell names (relative to nbs/ or to the repository) into images/."
@@ -131,6 +142,15 @@ def strip_directives(src:str)->tuple:
     return dirs, '\n'.join(lines).strip('\n')
 
 
+def is_plumbing(src:str)->bool:
+    "A cell that only imports, or sets up the tests (`IN_TEST = ...`): the docs processor runs it, a reader needs neither."
+    try: body = ast.parse(src).body
+    except SyntaxError: return False
+    def setup(n): return isinstance(n, (ast.Import, ast.ImportFrom)) or (
+        isinstance(n, ast.Assign) and [getattr(t, 'id', None) for t in n.targets] == ['IN_TEST'])
+    return bool(body) and all(map(setup, body))
+
+
 def prepare(nb, page:Page, site:Site):
     "The notebook as the site shows it: front matter and hidden cells out, directives applied, links fixed."
     cells = []
@@ -142,7 +162,7 @@ def prepare(nb, page:Page, site:Site):
             c.source = fix_markdown(c.source, site)
         elif c.cell_type == 'code':
             dirs, c.source = strip_directives(c.source)
-            if dirs.get('hide') or dirs.get('include') == 'false': continue
+            if dirs.get('hide') or dirs.get('include') == 'false' or is_plumbing(c.source): continue
             if dirs.get('echo') == 'false' or not c.source.strip(): c.metadata['transient'] = {'remove_source': True}
             for o in c.get('outputs', []):
                 o.get('data', {}).pop('application/vnd.jupyter.widget-view+json', None)
@@ -167,22 +187,86 @@ def exporter():
     return e
 
 
-def render(page:Page, site:Site, nav, order, pages, exp):
+def render(page:Page, site:Site, nav, order, pages, exp, meta:dict):
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
     i = order.index(page)
     resources = {'output_files_dir': f'images/{Path(page.file).stem}',
                  'site': {'root': '', 'file': page.file, 'title': page.title, 'title_html': page.title_html, 'nav': nav, 'source': page.source,
+                          'source_note': page.source_note, 'repo': meta.get('repo'), 'paper': meta.get('paper') if page.file == 'index.html' else None,
                           'description': markdown2html_mistune(fix_markdown(page.description, site)).strip()
                                          .removeprefix('<p>').removesuffix('</p>') if page.description else '',
                           'prev': order[i-1] if i else None, 'next': order[i+1] if i + 1 < len(order) else None}}
     html, res = exp.from_notebook_node(page.nb, resources=resources)
     for name, data in res.get('outputs', {}).items():
         p = site.out/name; p.parent.mkdir(parents=True, exist_ok=True); p.write_bytes(data)
-    html = link_notebook_names(heading_ids(html), pages, page.file)
+    html = link_notebook_names(heading_ids(shared_styles(html, site)), pages, page.file)
     n = iter(range(1, 10**6))                          # nbconvert's alt text says nothing: name the figure
     html = re.sub(r'alt="No description has been provided for this image"',
                   lambda m: f'alt="Figure {next(n)} of the page {_html.escape(page.title, quote=True)}"', html)
+    html = toc_and_entries(scroll_tables(figures(html, site)), page, site)
     (site.out/page.file).write_text(html)
+
+
+_STYLE = re.compile(r'[ \t]*<style type="text/css">(.*?)</style>\n?', re.S)
+
+def shared_styles(html:str, site:Site)->str:
+    "Take the CSS that nbconvert inlines out of the page (it goes once into `site.css`); every page inlines the same."
+    styles = _STYLE.findall(html)
+    if site.styles is None: site.styles = styles
+    elif styles != site.styles: raise ValueError('two pages inline different CSS: site.css cannot hold it once')
+    return _STYLE.sub('', html)
+
+
+_IMG = re.compile(r'<img ([^>]*?)src="(images/[^"]+)"([^>]*?)/?>')
+
+def figures(html:str, site:Site)->str:
+    "Each figure a link to its file at full size (`site.js` opens it over the page), with its pixel size (see site.css)."
+    from PIL import Image
+    def sub(m):
+        pre, src, post = m.groups()
+        try: w, h = Image.open(site.out/src).size
+        except OSError: return f'<a class="figure" href="{src}">{m.group(0)}</a>'
+        return (f'<a class="figure" href="{src}" title="Open the figure at full size ({w} × {h} px)">'
+                f'<img {pre}src="{src}"{post} width="{w}" height="{h}" style="--natural:{w}px"></a>')
+    return _IMG.sub(sub, html)
+
+
+def scroll_tables(html:str)->str:
+    "Every table in a box that scrolls sideways when the table is wider than the column."
+    return html.replace('<table', '<div class="table-scroll"><table').replace('</table>', '</table></div>')
+
+
+_HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)<a class="anchor-link" href="#[^"]*">¶</a></h\1>', re.S)
+
+def plain(h:str)->str: return re.sub(r'\s+', ' ', _html.unescape(re.sub(r'<[^>]+>', '', h))).strip()
+
+def toc_and_entries(html:str, page:Page, site:Site)->str:
+    "Mark the API entries (an h3/h4 after a `source` link), write the page's table of contents, index it for the search."
+    title = plain(page.title_html)
+    site.entries.append({'t': title, 'u': page.file, 'p': '', 'k': 'page', 'd': plain(page.description)[:160]})
+    heads = list(_HEADING.finditer(html))
+    out, pos, toc = [], 0, []
+    for j, m in enumerate(heads):
+        level, hid, inner = int(m.group(1)), m.group(2), m.group(3)
+        api = 'class="source-link"' in html[max(0, m.start() - 300):m.start()]
+        out.append(html[pos:m.start()])
+        out.append(f'<h{level} class="api-entry" id="{hid}">' + m.group(0)[len(f'<h{level} id="{hid}">'):] if api else m.group(0))
+        pos = m.end()
+        name, doc = plain(inner), ''
+        if api:
+            nxt = heads[j+1].start() if j + 1 < len(heads) else len(html)
+            d = re.search(r'<p><em>(.*?)</em></p>', html[m.end():nxt], re.S)
+            doc = plain(d.group(1))[:160] if d else ''
+            site.api.setdefault(name, []).append((page.file, hid))
+        if api or level < 4:
+            toc.append((3 if api else level, hid, re.sub(r'</?a\b[^>]*>', '', inner).strip(), api))
+        site.entries.append({'t': name, 'u': f'{page.file}#{hid}', 'p': title, 'k': 'api' if api else 'heading', 'd': doc})
+    out.append(html[pos:])
+    html = ''.join(out)
+    items = ''.join(f'<li class="toc-{lv}{" toc-api" if api else ""}"><a href="#{hid}">{inner}</a></li>' for lv, hid, inner, api in toc)
+    nav = (f'<nav class="toc" aria-label="on this page"><details open><summary>On this page</summary><ul>{items}</ul>'
+           f'</details></nav>') if toc else ''
+    return html.replace('<!--TOC-->', nav, 1)
 
 
 # ---- generated pages ---------------------------------------------------------------------------------------
@@ -245,36 +329,136 @@ def generated_pages(proc:Path):
     results = nbformat.v4.new_notebook(cells=[intro, fig] + cells)
     cli = nbformat.read(proc/'90_cli.ipynb', as_version=4)
     bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(c.source) for c in section(cli, '## Bad input')])
-    return {'@results': (results, 'Every method, every left-out digit: AUROC and the other metrics, and the time each took.'),
+    return {'@results': (results, 'Every method, every left-out digit: AUROC and the other metrics, and the time each took.',
+                         'nbs/index.ipynb', 'From the Results section of'),
             '@bad-input': (bad, 'Every bad input the `omasgan` command refuses with one clear line and exit code 2; '
-                                '`tests/test_bad_input.py` runs every row.')}
+                                '`tests/test_bad_input.py` runs every row.', 'nbs/90_cli.ipynb', 'From the Bad input section of')}
 
 
 def source_pages(site:Site):
-    "One page of highlighted source per module, with an anchor per line (`#L-12`)."
+    "One page of highlighted source per module, with an anchor per line (`#L-12`); its colours are in site.css."
     from pygments import highlight
     from pygments.lexers import PythonLexer
     from pygments.formatters import HtmlFormatter
     fmt = HtmlFormatter(linenos='table', lineanchors='L', anchorlinenos=True, cssclass='highlight')
     (site.out/'source').mkdir(exist_ok=True)
-    css = fmt.get_style_defs('.highlight')
     for py in sorted((ROOT/'omasgan').glob('*.py')):
         if py.name == '_modidx.py': continue
         body = highlight(py.read_text(), PythonLexer(), fmt)
         (site.out/'source'/f'{py.name}.html').write_text(
             f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>omasgan/{py.name}</title>'
-            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="../site.css"><style>{css}</style></head>'
-            f'<body class="site source-page"><main style="margin-left:0"><p><a href="../index.html">omasgan</a> · '
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="../site.css"></head>'
+            f'<body class="site source-page"><main><p><a href="../index.html">omasgan</a> · '
             f'<code>omasgan/{py.name}</code> (exported from the notebooks by nbdev)</p>{body}</main></body></html>')
 
 
+# ---- the API index, the front page's citation, the shared files --------------------------------------------
+def _patched(fn)->str|None:
+    "The class a `@patch` function is added to (the annotation of its first argument), else None."
+    if not any(getattr(d, 'id', None) == 'patch' for d in fn.decorator_list) or not fn.args.args: return None
+    ann = fn.args.args[0].annotation
+    return getattr(ann, 'id', None)
+
+def public_names()->list:
+    "(module, name, line, first docstring line) of every public name: each module's `__all__`, and the public methods of its classes."
+    out = []
+    for py in sorted((ROOT/'omasgan').glob('*.py')):
+        if py.name.startswith('_'): continue
+        tree = ast.parse(py.read_text())
+        names = next((ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                      and any(getattr(t, 'id', None) == '__all__' for t in n.targets)), [])
+        found = {}                                     # name -> (line, docstring)
+        def doc(n): return ((ast.get_docstring(n) or '').strip().split('\n') or [''])[0]
+        for n in tree.body:
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                cls = _patched(n) if not isinstance(n, ast.ClassDef) else None
+                found.setdefault(f'{cls}.{n.name}' if cls else n.name, (n.lineno, doc(n)))
+                for f in (n.body if isinstance(n, ast.ClassDef) else []):
+                    if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)): found.setdefault(f'{n.name}.{f.name}', (f.lineno, doc(f)))
+            elif isinstance(n, (ast.Assign, ast.AnnAssign)):
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                    if isinstance(t, ast.Name): found.setdefault(t.id, (n.lineno, ''))
+        mod = py.stem
+        for name in names:
+            out.append((mod, name, *found.get(name, (1, ''))))
+            out += [(mod, k, *v) for k, v in found.items()
+                    if k.startswith(name + '.') and not k.split('.')[-1].startswith('_')]
+    return out
+
+
+def module_pages()->dict:
+    "Module name -> the page of the notebook that exports it (`#| default_exp`)."
+    out = {}
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        m = re.search(r'#\|\s*default_exp\s+(\w+)', nb.read_text())
+        if m: out.setdefault(m.group(1), nb.stem)
+    return out
+
+
+def api_page(site:Site, pages:dict):
+    "The API index: every public name, module by module, linked to its entry on a page (or to its source line)."
+    import nbformat
+    names, mods = public_names(), module_pages()
+    cells, n_doc = [], 0
+    for mod in sorted(dict.fromkeys(m for m, *_ in names), key=lambda m: (mods.get(m, '~'), m)):   # in the notebooks' order
+        page = pages.get(mods.get(mod))
+        where = f' — from [`{page.key}`]({page.file}), {page.title_html}' if page else ''
+        lines = [f'## `omasgan.{mod}`', '', f'[source](source/{mod}.py.html){where}', '']
+        for m, name, line, doc in (r for r in names if r[0] == mod):
+            spots = site.api.get(name, [])
+            spot = next((s for s in spots if page and s[0] == page.file), spots[0] if spots else None)
+            if spot: url, n_doc = f'{spot[0]}#{spot[1]}', n_doc + 1
+            else:
+                url = f'source/{mod}.py.html#L-{line}'
+                site.entries.append({'t': name, 'u': url, 'p': f'omasgan/{mod}.py', 'k': 'api', 'd': doc[:160]})
+            lines.append(f'- [`{name}`]({url}){" — " + doc if doc else ""}{"" if spot else " *(source)*"}')
+        cells.append(nbformat.v4.new_markdown_cell('\n'.join(lines)))
+    intro = nbformat.v4.new_markdown_cell(
+        f'Every public name of the package: the `__all__` of each module and the public methods of its classes, '
+        f'{len(names)} names. {n_doc} link to their entry on a notebook\'s page; the {len(names) - n_doc} others (methods '
+        f'and constants without an entry of their own) link to the line of `omasgan/` that defines them.')
+    return nbformat.v4.new_notebook(cells=[intro] + cells)
+
+
+def project_meta(pyproject:str|None=None)->dict:
+    "What pyproject.toml (or the text `pyproject`) says about links (a repository only where `[project.urls]` names one), and the citation text."
+    proj = tomllib.loads(pyproject if pyproject is not None else (ROOT/'pyproject.toml').read_text())['project']
+    urls = proj.get('urls') or {}
+    repo = next((urls[k] for k in ('Repository', 'Source', 'Code', 'Homepage') if k in urls), next(iter(urls.values()), None))
+    version = re.search(r'__version__\s*=\s*"([^"]+)"', (ROOT/'omasgan'/'__init__.py').read_text()).group(1)
+    year = subprocess.run(['git', 'log', '-1', '--format=%cd', '--date=format:%Y'], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    authors = ' and '.join('{' + a['name'] + '}' for a in proj.get('authors', []) if 'name' in a)
+    fields = [('title', '{' + proj['name'] + ': ' + proj['description'].replace('OMASGAN', '{OMASGAN}').replace('GAN-', '{GAN}-') + '}'),
+              ('author', '{' + authors + '}'), ('version', '{' + version + '}'), ('year', year and '{' + year + '}'),
+              ('license', proj.get('license') and '{' + proj['license'] + '}'), ('url', repo and '{' + repo + '}')]
+    bib = '@software{omasgan_package,\n' + ',\n'.join(f'  {k:9s} = {v}' for k, v in fields if v) + '\n}'
+    paper = ('Paper: <a class="paper-link" href="https://arxiv.org/abs/2110.15273">arXiv:2110.15273</a> · '
+             '<a href="https://doi.org/10.1109/SSPD54131.2022.9896220">SSPD 2022</a> · '
+             '<a href="#paper-and-citation">how to cite</a>')
+    return {'repo': repo, 'paper': paper, 'cite': (TEMPLATES/'cite.md').read_text().replace('{{package_bibtex}}', bib)}
+
+
+def stylesheet(site:Site)->str:
+    "One stylesheet for every page: nbconvert's CSS (once), its dark theme for a system that asks for one, the site's own."
+    from pygments.formatters import HtmlFormatter
+    from jupyter_core.paths import jupyter_path
+    static = next(d for d in (Path(p)/'nbconvert'/'templates'/'lab'/'static' for p in jupyter_path()) if d.is_dir())
+    dark = ((static/'theme-dark.css').read_text() + '\n' +
+            HtmlFormatter(style='github-dark').get_style_defs('.highlight').replace('.highlight { background: #0d1117; }', ''))
+    return ('\n'.join(site.styles or []) +
+            '\n/* ---- JupyterLab\'s dark theme, for readers whose system asks for dark pages */\n'
+            f'@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n' + (TEMPLATES/'site.css').read_text())
+
+
 def build(out:Path, quiet=True)->Path:
-    import nbformat, jupyter_server_mathjax
+    import nbformat
     proc = process_notebooks(quiet)
     stems = sorted(p.stem for p in (ROOT/'nbs').glob('*.ipynb'))
     listed = [k for _, ks in NAV for k in ks if not k.startswith('@')]
     missing, extra = sorted(set(stems) - set(listed)), sorted(set(listed) - set(stems))
     if missing or extra: raise SystemExit(f'tools/build_docs.py NAV is out of date: not listed {missing}, no notebook {extra}')
+    meta = project_meta()
     tmp = Path(tempfile.mkdtemp(prefix='.docs-', dir=out.parent))
     try:
         site = Site(tmp)
@@ -283,23 +467,35 @@ def build(out:Path, quiet=True)->Path:
         for _, keys in NAV:
             for k in keys:
                 if k.startswith('@'):
-                    file, title = GENERATED[k]; nb, desc = gen[k]
-                    pages[k] = Page(k, file, title, nb, None, desc)
+                    file, title = GENERATED[k]; nb, desc, src, note = gen.get(k, (None, '', None, ''))
+                    pages[k] = Page(k, file, title, nb, src, desc, note)
                 else:
                     nb = nbformat.read(proc/f'{k}.ipynb', as_version=4)
                     fm = front_matter(nb)
                     pages[k] = Page(k, fm.get('output-file', f'{k}.html'), fm.get('title', k), nb, f'nbs/{k}.ipynb',
                                     fm.get('description', ''))
+        pages['index'].nb.cells.append(nbformat.v4.new_markdown_cell(meta['cite']))
         nav = [(g, [pages[k] for k in ks]) for g, ks in NAV]
+        files = [p.file for p in pages.values()]
+        if len(set(files)) < len(files): raise SystemExit(f'two pages would be written to the same file: {sorted(f for f in set(files) if files.count(f) > 1)}')
         order = [p for _, ps in nav for p in ps]
         exp = exporter()
-        for p in order:
+        for p in sorted(order, key=lambda p: p.key == '@api'):     # the API index last: it links to every entry
+            if p.key == '@api':
+                p.nb, p.description = api_page(site, pages), 'Every public name of `omasgan`, with a link to its entry.'
             prepare(p.nb, p, site)
-            render(p, site, nav, order, pages, exp)
+            render(p, site, nav, order, pages, exp, meta)
             if not quiet: print(f'  {p.file:28s} {p.title}')
         source_pages(site)
-        shutil.copyfile(TEMPLATES/'site.css', tmp/'site.css')
-        shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', tmp/'mathjax')
+        (tmp/'site.css').write_text(stylesheet(site))
+        shutil.copyfile(TEMPLATES/'site.js', tmp/'site.js')
+        (tmp/'search-index.js').write_text('window.SEARCH_INDEX = ' + json.dumps(site.entries, ensure_ascii=False, separators=(',', ':')) + ';\n')
+        (tmp/'katex').mkdir()
+        for f in (TEMPLATES/'katex').iterdir():
+            if f.is_file(): shutil.copyfile(f, tmp/'katex'/f.name)
+        shutil.copytree(TEMPLATES/'katex'/'fonts', tmp/'katex'/'fonts')
+        (tmp/'nbs').mkdir()
+        for nb in sorted((ROOT/'nbs').glob('*.ipynb')): shutil.copyfile(nb, tmp/'nbs'/nb.name)   # each page's "Notebook:" link
         (tmp/'.nojekyll').write_text('')
         if out.exists(): shutil.rmtree(out)
         tmp.rename(out)

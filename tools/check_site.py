@@ -2,8 +2,9 @@
 
 A reference resolves when the file it names exists under the site and, where it has a `#fragment`, that
 page has an element with that id. Links that leave the site (http:, https:, mailto:) are counted, not
-fetched (the site is built and checked offline). Exit status 1 and one line per broken reference otherwise."""
-import sys
+fetched (the site is built and checked offline). The search's targets (`search-index.js`) are checked the same
+way. Exit status 1 and one line per broken reference otherwise."""
+import json, sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
@@ -25,10 +26,14 @@ def parse(page:Path)->Refs:
 def check(site:Path)->tuple:
     "(broken references as lines, number of internal references checked, number of external links)."
     site = site.resolve()
-    pages = {p: parse(p) for p in sorted(site.rglob('*.html')) if 'mathjax' not in p.relative_to(site).parts}
+    pages = {p: parse(p) for p in sorted(site.rglob('*.html'))}
     if not pages: return [f'{site}: no HTML pages'], 0, 0
     ids = {p: r.ids for p, r in pages.items()}
     broken, n_int, n_ext = [], 0, 0
+    index = site/'search-index.js'
+    if index.is_file():                                # the search's results: links too, from the front page's folder
+        r = Refs(); r.refs = [('search', 'u', e['u']) for e in json.loads(index.read_text().split('=', 1)[1].strip().rstrip(';'))]
+        pages[index] = r
     for page, r in pages.items():
         for tag, attr, ref in r.refs:
             u = urlsplit(ref)
