@@ -20,7 +20,7 @@ from .fencegan import dispersion
 __all__ = ['Coupling', 'flow_masks', 'Flow', 'FlowConfig', 'BDSGConfig', 'clipped_step', 'flow_nll', 'flow_stage', 'bdsg_loss',
            'bdsg_stage', 'negatives_stage', 'flow_nets', 'BDSG']
 
-# %% ../nbs/08i_bdsg.ipynb #b8a1c007
+# %% ../nbs/08i_bdsg.ipynb #67cbf5eb
 def _fp32(fn):
     "Run method `fn` with autocast off and its tensor argument in fp32."
     def run(self, a, *args):
@@ -28,6 +28,7 @@ def _fp32(fn):
     run.__doc__, run.__name__ = fn.__doc__, fn.__name__
     return run
 
+# %% ../nbs/08i_bdsg.ipynb #6b6627eb
 class Coupling(nn.Module):
     "Affine coupling layer on flat vectors: the coordinates where `mask` is 1 stay, the others are scaled and shifted by an MLP of them."
     def __init__(self, mask:Tensor, # (D,) of 0/1
@@ -53,6 +54,7 @@ class Coupling(nn.Module):
         s, t = self._st(y * self.mask)
         return (y - t) * (-s).exp(), -s.sum(1)
 
+# %% ../nbs/08i_bdsg.ipynb #53d32394
 def flow_masks(sample_shape:tuple, n:int)->list:
     "`n` coupling masks: for images a checkerboard and top/bottom halves, each with its complement; for points alternate coordinates."
     D = math.prod(sample_shape)
@@ -63,6 +65,7 @@ def flow_masks(sample_shape:tuple, n:int)->list:
     else: base = [torch.arange(D) % 2]
     return [(base[(i // 2) % len(base)] if i % 2 == 0 else 1 - base[(i // 2) % len(base)]).float() for i in range(n)]
 
+# %% ../nbs/08i_bdsg.ipynb #38cb69cc
 class Flow(nn.Module):
     "Invertible generator $F: z \\mapsto x$ (RealNVP couplings and a final affine map); `log_prob` is exact. Latent size = data size."
     def __init__(self, sample_shape:tuple, # (D,) or (C, H, W)
@@ -96,7 +99,7 @@ class Flow(nn.Module):
         z, ld = self.inverse(x)
         return -0.5 * z.pow(2).sum(1) - 0.5 * self.z_dim * math.log(2 * math.pi) + ld
 
-# %% ../nbs/08i_bdsg.ipynb #b8a1c011
+# %% ../nbs/08i_bdsg.ipynb #dfe39270
 @dataclass
 class FlowConfig(BaselineConfig):
     "Settings of the methods built on a `Flow` (BDSG, TailGAN): the shared ones, the flow's size and learning rate, the budget shares."
@@ -114,6 +117,7 @@ class FlowConfig(BaselineConfig):
         g = max((self.steps - f) // 2, 1)
         return f, g, max(self.steps - f - g, 1)
 
+# %% ../nbs/08i_bdsg.ipynb #0e310f86
 @dataclass
 class BDSGConfig(FlowConfig):
     "BDSG's settings: those of `FlowConfig` and the weights of the compound loss."
@@ -122,15 +126,18 @@ class BDSGConfig(FlowConfig):
     bd_mu: float = 0.1            # weight μ of the dispersion
     checks = {**FlowConfig.checks, 'nonneg': ('dequant', 'bd_nu', 'bd_lam', 'bd_mu')}
 
+# %% ../nbs/08i_bdsg.ipynb #3880b073
 def clipped_step(opt:torch.optim.Optimizer, loss:Tensor, module:nn.Module, max_norm:float=1.):
     "One update of `module` on `loss`, its gradient clipped to norm `max_norm` (a flow's fit on images was unstable without)."
     opt.zero_grad(set_to_none=True); loss.backward()
     nn.utils.clip_grad_norm_(module.parameters(), max_norm); opt.step()
 
+# %% ../nbs/08i_bdsg.ipynb #f0ab6574
 def flow_nll(F_:nn.Module, x:Tensor)->Tensor:
     "Negative log-likelihood per dimension of each sample under flow `F_`, (N,)."
     return -F_.log_prob(x) / F_.z_dim
 
+# %% ../nbs/08i_bdsg.ipynb #5a57e6b9
 def flow_stage(x:Tensor, flow:Flow, cfg:FlowConfig, name:str='flow')->Stage:
     "Maximum likelihood fit of `flow` on (dequantised) normal data, as a `Stage`."
     opt = torch.optim.Adam(flow.parameters(), lr=cfg.flow_lr, betas=(0.9, 0.999))
@@ -144,6 +151,7 @@ def flow_stage(x:Tensor, flow:Flow, cfg:FlowConfig, name:str='flow')->Stage:
     meta = dict(data_shape=tuple(x.shape[1:]), layers=cfg.flow_layers, hidden=cfg.flow_hidden, steps=n)
     return Stage(name, n, step, dict(flow=flow), dict(flow=opt), meta=meta)
 
+# %% ../nbs/08i_bdsg.ipynb #0aae85c9
 @full_precision
 def bdsg_loss(logp:Tensor, # log p_F(B(z)) per dimension, (N,)
               d:Tensor, # mean distance to the nearest training sample, in units of the data's dispersion (0-d)
@@ -153,6 +161,7 @@ def bdsg_loss(logp:Tensor, # log p_F(B(z)) per dimension, (N,)
     "$L_B = \\nu\\,\\overline{p_F(B(z))^{1/D}} + \\lambda d + \\mu s$, from the log-density per dimension `logp`."
     return nu * logp.exp().mean() + lam * d + mu * s
 
+# %% ../nbs/08i_bdsg.ipynb #6b8db746
 def bdsg_stage(x:Tensor, nets:dict, cfg:BDSGConfig)->Stage:
     "B (started as a copy of the fitted flow F, which stays frozen) minimises the compound loss, as a `Stage`."
     F_, B = nets['F'], nets['B']
@@ -172,6 +181,7 @@ def bdsg_stage(x:Tensor, nets:dict, cfg:BDSGConfig)->Stage:
     meta = dict(data_shape=tuple(x.shape[1:]), layers=cfg.flow_layers, hidden=cfg.flow_hidden, steps=n, nu=cfg.bd_nu, lam=cfg.bd_lam, mu=cfg.bd_mu)
     return Stage('bdsg', n, step, dict(B=B), dict(B=opt), meta=meta)
 
+# %% ../nbs/08i_bdsg.ipynb #74389708
 def negatives_stage(x:Tensor, # normal training data
                     gen:nn.Module, # the generator of negatives (left unchanged)
                     D:nn.Module, # the detector to train
@@ -189,11 +199,13 @@ def negatives_stage(x:Tensor, # normal training data
     meta = dict(data_shape=tuple(x.shape[1:]), width=cfg.width, steps=n)
     return Stage(name, n, speed_up(step, cfg, x.device, D), dict(D=D), dict(D=opt), meta=meta)
 
+# %% ../nbs/08i_bdsg.ipynb #91c1f524
 def flow_nets(sample_shape:tuple, cfg:FlowConfig, gen:str='B')->dict:
     "Fresh F, the boundary/tail generator slot `gen` and the detector D."
     fl = lambda: Flow(sample_shape, cfg.flow_layers, cfg.flow_hidden)
     return {'F': fl(), gen: fl(), 'D': make_nets(sample_shape, cfg.z_dim, cfg.width)[1]}
 
+# %% ../nbs/08i_bdsg.ipynb #61b1d09f
 class BDSG(Baseline):
     "BDSG: an invertible boundary generator B trained on a flow's likelihood, distance to data and dispersion; score = $-V_D(x)$ of a detector of data against B(z)."
     config_class, label, main = BDSGConfig, 'BDSG', 'BDSG'

@@ -73,16 +73,19 @@ class PeakMemory:
         else: top = max(peak_rss() or 0, _rss()) if self.hwm else _rss()     # without a resettable mark: the level at the end only
         self.peak_mib = max(0, top - self.base) / 2**20
 
-# %% ../nbs/10_bench.ipynb #303ae0e4
+# %% ../nbs/10_bench.ipynb #c962e62c
 STAGES = ('stage1', 'stage2', 'stage3', 'stage4')
+
 SMALL_CHUNK = 2**18    # a second, small memory bound for the d-term table (1 MiB of fp32 distances)
 
+# %% ../nbs/10_bench.ipynb #2362a82b
 def _critic_update(c:nn.Module, opt, pos:list, neg:list, cfg:Config, real:Tensor):
     "Bare critic update: means of the critic's outputs on positive and negative batches, R1 when `cfg.gp`."
     loss = sum(c(t).mean() for t in neg) - sum(c(t).mean() for t in pos)
     if cfg.gp: loss = loss + cfg.gp / 2 * r1_penalty(c, real)
     opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
 
+# %% ../nbs/10_bench.ipynb #08cd5e3a
 def limit_step(name:str, # one of `STAGES`
                x:Tensor, # training data on the device (one batch is taken from it once)
                G:nn.Module, D:nn.Module, # a generator and a critic of the stage's architecture (copied, not trained)
@@ -137,6 +140,7 @@ def limit_step(name:str, # one of `STAGES`
         _critic_update(j, oj, pos, [nograd(b_ref, z1)], cfg, real)
     return speed_up(step, cfg, dev, j, gp_ref, b_ref)
 
+# %% ../nbs/10_bench.ipynb #3b33f32b
 def stage_for(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config):
     "The real `Stage` of `name` on data `x`, built from (untrained) `G` and `D` in the places of all earlier networks."
     if name == 'stage1': return gan_stage(x, cfg, trainable_copy(G), trainable_copy(D))
@@ -145,7 +149,7 @@ def stage_for(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config):
     if name == 'stage4': return detector_stage(x, G, G, D, cfg)
     raise ValueError(f"unknown stage {name!r}: choose one of {', '.join(STAGES)}")
 
-# %% ../nbs/10_bench.ipynb #7e7395e9
+# %% ../nbs/10_bench.ipynb #2f4d81d0
 def _machine(device)->str:
     "A one-line description of the device the benchmark ran on."
     dev = torch.device(device)
@@ -155,6 +159,7 @@ def _machine(device)->str:
     except (OSError, StopIteration): model = platform.processor() or platform.machine()
     return f"{model}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads"
 
+# %% ../nbs/10_bench.ipynb #ec44568f
 def _fastest(fns:dict, n:int, rounds:int, device)->dict:
     "Seconds per call of each function in `fns`: timed in alternation for `rounds` rounds, fastest round kept."
     best = {k: float('inf') for k in fns}
@@ -162,6 +167,7 @@ def _fastest(fns:dict, n:int, rounds:int, device)->dict:
         for k, fn in fns.items(): best[k] = min(best[k], seconds_per_call(fn, n, device, warmup=2 if r == 0 else 0))
     return best
 
+# %% ../nbs/10_bench.ipynb #4c147ee7
 def stage_speed(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, steps:int=50, rounds:int=3)->dict:
     "Achieved and limit speed of stage `name` (see the top of this page)."
     st, lim = stage_for(name, x, G, D, cfg), limit_step(name, x, G, D, cfg)
@@ -172,6 +178,7 @@ def stage_speed(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, steps:
     return dict(stage=name, steps_per_s=steps / t['achieved'], images_per_s=per * steps / t['achieved'],
                 limit_images_per_s=per * steps / t['limit'], ratio=t['limit'] / t['achieved'])
 
+# %% ../nbs/10_bench.ipynb #0e523d77
 def stage_memory(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, steps:int=3)->float:
     "Peak memory (MiB) of a fresh stage `name` over its first `steps` steps (optimiser state included), above the level before."
     with PeakMemory(x.device) as pm:
@@ -179,6 +186,7 @@ def stage_memory(name:str, x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, steps
         train(st, log_every=steps, progress=False)
     return pm.peak_mib
 
+# %% ../nbs/10_bench.ipynb #1724d618
 def scoring_speed(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, rounds:int=3, memory:bool=False)->dict:
     "Scoring speed: `raw_terms` on `x` against bare critic forwards and a bare matrix product against the bank; with `memory`, the peak memory of one `raw_terms` instead."
     nets = dict(D=frozen_copy(D), C=frozen_copy(D), J=frozen_copy(D))
@@ -197,6 +205,7 @@ def scoring_speed(x:Tensor, G:nn.Module, D:nn.Module, cfg:Config, rounds:int=3, 
     t = _fastest(dict(achieved=lambda: raw_terms(nets, bank, x, cfg), limit=bare), 1, rounds, x.device)
     return dict(stage='scoring', images_per_s=len(x) / t['achieved'], limit_images_per_s=len(x) / t['limit'], ratio=t['limit'] / t['achieved'])
 
+# %% ../nbs/10_bench.ipynb #e3a50822
 def d_term_cost(device, # where to measure
                 qs:tuple=(1_000, 2_000, 5_000, 10_000, 20_000, 50_000), # bank sizes Q
                 n:int=64, dim:int=1024, # N queries of `dim` features (32×32 grey images)

@@ -130,7 +130,7 @@ def rerun(args)->int:
     if is_main(): print((Path(args.out)/'results.md').read_text())
     return 1 if res['failed'] else 0
 
-# %% ../nbs/90_cli.ipynb #e1aee38a
+# %% ../nbs/90_cli.ipynb #285a91c0
 def claim_folder(out:Path, # the --out folder of a command
                  overwrite:bool, # whether the user passed --overwrite
                 )->Path:
@@ -144,8 +144,10 @@ def claim_folder(out:Path, # the --out folder of a command
                               f"or pass --overwrite (omasgan then replaces only its own outputs there and leaves every other file)")
     return out
 
+# %% ../nbs/90_cli.ipynb #dda03810
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp', '.pgm', '.ppm', '.pnm', '.pbm')
 
+# %% ../nbs/90_cli.ipynb #3f2ec2b0
 def fit(args)->Path:
     "Fit one detector on the normal data of one split; save `model.pt` and `model.json` (with the training losses) in `args.out`."
     from omasgan.detector import NATIVE_HW
@@ -168,6 +170,7 @@ def fit(args)->Path:
     del data                                                # the split holds what the fit needs: the whole data set need not stay in memory
     with owned_writes(): return _fit_into(out, det, split, args, cls, overrides)
 
+# %% ../nbs/90_cli.ipynb #d710a9ee
 def _fit_into(out:Path, det, split, args, cls, overrides:dict)->Path:
     "The writing half of `fit`, inside `owned_writes`: train (resuming this job's own checkpoints), save, remove the checkpoints."
     from omasgan.detector import NATIVE_HW
@@ -190,6 +193,7 @@ def _fit_into(out:Path, det, split, args, cls, overrides:dict)->Path:
     print(det); print(f"fitted in {det.fit_seconds:.0f} s on {len(split.train)} normal images; saved {out/'model.pt'}")
     return out
 
+# %% ../nbs/90_cli.ipynb #6210912a
 def read_inputs(paths:list, # image files, .npy files, or folders of them
                 channels:int|None, # 1 or 3 for an image detector, None for points
                )->list:
@@ -213,6 +217,7 @@ def read_inputs(paths:list, # image files, .npy files, or folders of them
         out.append((str(p), a))
     return out
 
+# %% ../nbs/90_cli.ipynb #efec8370
 def score(args)->Path|None:
     "Score files with a saved detector; write `file,index,score,anomaly` as CSV to `args.out` (or stdout for '-')."
     from omasgan.loo import Detector                    # `loo` imports every method: each registers itself for `Detector.load`
@@ -250,7 +255,7 @@ def bench_cmd(args)->Path:
     print(f"\nJSON: {out}")
     return out
 
-# %% ../nbs/90_cli.ipynb #27498f99
+# %% ../nbs/90_cli.ipynb #e70f3870
 def make_parser()->argparse.ArgumentParser:
     "The `omasgan` argument parser with all sub-commands."
     fmt = argparse.ArgumentDefaultsHelpFormatter
@@ -316,11 +321,14 @@ def make_parser()->argparse.ArgumentParser:
     bn.set_defaults(func=bench_cmd)
     return p
 
+# %% ../nbs/90_cli.ipynb #2c0a283a
 class Terminated(BaseException):
     "SIGTERM, raised where the process is (like `KeyboardInterrupt` for Ctrl-C), so that the same clean-up runs and no handler of errors swallows it."
 
+# %% ../nbs/90_cli.ipynb #ab8c5ce6
 def _raise_terminated(signum, frame): raise Terminated()
 
+# %% ../nbs/90_cli.ipynb #b0ce7598
 @contextlib.contextmanager
 def sigterm_raises():
     "Within the block SIGTERM raises `Terminated` in the main thread (elsewhere: left alone)."
@@ -329,6 +337,7 @@ def sigterm_raises():
     try: yield
     finally: signal.signal(signal.SIGTERM, old)
 
+# %% ../nbs/90_cli.ipynb #4fd67464
 def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
         )->int:
     "Entry point of the `omasgan` command."
@@ -336,6 +345,7 @@ def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
     args = p.parse_args(argv)
     with sigterm_raises(): return _main(args)
 
+# %% ../nbs/90_cli.ipynb #31b5a218
 def _main(args)->int:
     "`main` after parsing: every user error, file-system failure, Ctrl-C and SIGTERM is one line and an exit code."
     try:
@@ -353,6 +363,7 @@ def _main(args)->int:
         return 143 if isinstance(e, Terminated) else 130
     return rc if isinstance(rc, int) else 0
 
+# %% ../nbs/90_cli.ipynb #e9d1553a
 INTERRUPTED = {'loo': 'finished jobs are kept; give the same command again to resume (an unfinished job goes on from its last checkpoint)',
                'rerun': 'give the same command again to resume it',
                'fit': 'give the same command again to resume from the last checkpoint in --out'}

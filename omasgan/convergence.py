@@ -40,16 +40,18 @@ def mmd2(a:Tensor, b:Tensor, # two samples, (m, ...) and (n, ...)
     return ((kaa.sum() - kaa.diagonal().sum()) / (m * (m - 1)) + (kbb.sum() - kbb.diagonal().sum()) / (n * (n - 1))
             - 2 * kab.mean()).item()
 
-# %% ../nbs/07a_convergence.ipynb #0f27f96a
+# %% ../nbs/07a_convergence.ipynb #748bd595
 def fixed_codes(n:int, z_dim:int, device, seed:int=0)->Tensor:
     "`n` latent codes from a generator of their own: the same codes at every evaluation, no draw from the training streams."
     return torch.randn(n, z_dim, generator=torch.Generator().manual_seed(seed)).to(device)
 
+# %% ../nbs/07a_convergence.ipynb #39dfb557
 def subset(x:Tensor, n:int, seed:int=0)->Tensor:
     "At most `n` rows of `x`, drawn without replacement by a generator of their own (data sets are often sorted by class)."
     if len(x) <= n: return x
     return x[torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n].to(x.device)]
 
+# %% ../nbs/07a_convergence.ipynb #9b70b408
 @torch.no_grad()
 def run_eval(net:nn.Module, x:Tensor, chunk:int=1024)->Tensor:
     "`net` applied to `x` in eval mode (in chunks), its train/eval mode restored."
@@ -58,6 +60,7 @@ def run_eval(net:nn.Module, x:Tensor, chunk:int=1024)->Tensor:
     net.train(was)
     return out
 
+# %% ../nbs/07a_convergence.ipynb #6b311a4e
 class GeneratorMonitor:
     "Stages 1 and 3: MMD² between the stage's generator `key` on fixed codes and the validation data, against two normal samples' level."
     objective = ('mmd', 'min')
@@ -80,6 +83,7 @@ class GeneratorMonitor:
         "The criterion: validation MMD² within `converge` two-sample standard deviations of real-vs-real."
         return row['mmd'] <= self.level
 
+# %% ../nbs/07a_convergence.ipynb #4e4c3fc3
 class BoundaryMonitor:
     "Stage 2: shares of B(z) in the training data's bulk / boundary band / beyond (`boundary_band`), and its mean distance to the nearest validation sample."
     objective = ('band', 'max')
@@ -93,6 +97,7 @@ class BoundaryMonitor:
         nn_d = torch.cdist(b.flatten(1), self.val.flatten(1).float()).min(1).values.mean().item()
         return dict(band=bb['band'], inside=bb['inside'], far=bb['far'], nn=nn_d)
 
+# %% ../nbs/07a_convergence.ipynb #ad0b9271
 def auroc(pos:Tensor, neg:Tensor)->float:
     "P(score of a positive > score of a negative), ties counting half: the AUROC of scores `pos` (positives) against `neg`."
     s = torch.cat([pos, neg]).double().cpu()
@@ -100,6 +105,7 @@ def auroc(pos:Tensor, neg:Tensor)->float:
     n1, n0 = len(pos), len(neg)
     return ((r[:n1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0)).item()
 
+# %% ../nbs/07a_convergence.ipynb #1abdaffa
 class SeparationMonitor:
     "Stage 4: how well J's anomaly logit separates B(z) (fixed codes; B is frozen in this stage) from validation data."
     objective = ('sep', 'max')

@@ -393,9 +393,10 @@ def load_data(name:str, # one of `DATASETS`
         return npz_data(root, size)
     raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
 
-# %% ../nbs/01_data.ipynb #69cb652a
+# %% ../nbs/01_data.ipynb #d11fae99
 PROTOCOLS = ('standard', 'ganomaly')
 
+# %% ../nbs/01_data.ipynb #383453b9
 @dataclass
 class Split:
     "Normal training and validation data and a labelled test set: everything one experiment sees."
@@ -421,6 +422,7 @@ class Split:
         return Split(mv(self.train), mv(self.val), mv(self.test), mv(self.test_labels), mv(self.test_classes),
                      self.dataset, self.protocol, self.abnormal_class, self.seed, self.raw_hw)
 
+# %% ../nbs/01_data.ipynb #793738e5
 def _carve(idx:Tensor, frac:float, g:torch.Generator, what:str)->tuple:
     "Split index set `idx` at random into (rest, part), `part` ≈ `frac` of it; both must be non-empty."
     if not 0 < frac < 1: raise ValueError(f"{what} fraction must lie strictly between 0 and 1, got {frac!r}")
@@ -431,6 +433,7 @@ def _carve(idx:Tensor, frac:float, g:torch.Generator, what:str)->tuple:
     perm = idx[torch.randperm(len(idx), generator=g)]
     return perm[n_part:].sort().values, perm[:n_part].sort().values
 
+# %% ../nbs/01_data.ipynb #0772fe51
 def loo_split(data:Data, # the data set
               abnormal_class:int, # label of the class left out as the anomaly
               protocol:str='ganomaly', # 'standard' or 'ganomaly' (see the table)
@@ -443,6 +446,7 @@ def loo_split(data:Data, # the data set
     return Split(x_all[train], x_all[val], x_all[test_idx], (y_all[test_idx] == c).long(), y_all[test_idx],
                  data.name, protocol, c, seed, data.raw_hw)
 
+# %% ../nbs/01_data.ipynb #01c1598a
 def loo_indices(data:Data, abnormal_class:int, protocol:str='ganomaly', seed:int=0, val_frac:float=0.1, test_frac:float=0.2)->tuple:
     "(images, labels, train indices, validation indices, test indices, class) behind `loo_split`: the inner selection splits the same normals."
     if protocol not in PROTOCOLS: raise ValueError(f"unknown protocol {protocol!r}: choose one of {', '.join(PROTOCOLS)}")

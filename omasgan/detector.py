@@ -9,6 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from .data import Data
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
 from .config import Config, make_config
@@ -153,11 +154,12 @@ def check_nets(G:nn.Module, # a generator with a `z_dim` attribute
     finally:
         G.train(was[0]); D.train(was[1])
 
-# %% ../nbs/07_detector.ipynb #138e99a7
+# %% ../nbs/07_detector.ipynb #23f41f87
 class OMASGAN(Detector):
     "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
     label, main, buffers, ddp = 'OMASGAN', 'AS', ('bank',), True
     score_settings, score_args = ('lam_as', 'nn_k', 'fpr'), ('fd',)
+
     def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic
@@ -178,6 +180,7 @@ class OMASGAN(Detector):
 
     @classmethod
     def make_config(cls, profile, kind, **overrides)->Config: return make_config(profile, kind, **overrides)
+
     def _init_kw(self)->dict: return dict(fd=self.reading if self.fitted else self.fd)   # a saved detector keeps the reading it scored with
 
     def _base_nets(self)->tuple:
@@ -189,66 +192,78 @@ class OMASGAN(Detector):
         if not hasattr(G, 'z_dim'): G.z_dim = self.cfg.z_dim
         return G, D
 
-    def _train(self, x:Tensor, ckpt_dir):
-        cfg, xv = self.cfg, self._x_val
-        G0 = D0 = None                                   # the profile's networks, made by stage 1 as always
-        if self.user_nets:
-            G0, D0 = (m.to(x.device) for m in self._base_nets())
-            check_nets(G0, D0, x)
-        z = G0.z_dim if G0 is not None else cfg.z_dim
-        kw = dict(ckpt_dir=ckpt_dir, progress=self.progress, log_dir=self.log_dir, eval_every=cfg.eval_every, select=cfg.select)
-        G, D, h1 = train_gan(x, cfg, G0, D0, monitor=GeneratorMonitor('G', xv, x, cfg, z), **kw)
-        B, _, h2 = train_boundary(x, G, D, cfg, monitor=BoundaryMonitor(x, xv, cfg, z), **kw)
-        Gp, C, h3 = train_retrain(x, G, D, B, cfg, monitor=GeneratorMonitor('Gp', xv, x, cfg, z), **kw)
-        J, h4 = train_detector(x, Gp, B, C, cfg, monitor=SeparationMonitor(B, xv, cfg, z), **kw)
-        self.nets = dict(G=G, D=D, B=B, Gp=Gp, C=C, J=J)
-        self.history = dict(stage1=h1, stage2=h2, stage3=h3, stage4=h4)
-        self.bank = generate(Gp.eval(), self.cfg.score_bank)
-        self._bank_features = None
-
     def _build(self)->dict:
         G, D = self._base_nets()
         return dict(G=G, D=D, B=copy.deepcopy(G), Gp=copy.deepcopy(G), C=copy.deepcopy(D), J=copy.deepcopy(D))
 
-    def _raw_terms(self, x:Tensor)->dict:
-        "Unstandardised score terms of `x` (on the device); the features of the bank are computed once."
-        if getattr(self, '_bank_features', None) is None: self._bank_features = critic_features(self.nets['C'], self.bank)
-        return raw_terms(self.nets, self.bank, x, self.cfg, self._bank_features)
+# %% ../nbs/07_detector.ipynb #1f95a867
+@patch
+def _train(self:OMASGAN, x:Tensor, ckpt_dir):
+    cfg, xv = self.cfg, self._x_val
+    G0 = D0 = None                                   # the profile's networks, made by stage 1 as always
+    if self.user_nets:
+        G0, D0 = (m.to(x.device) for m in self._base_nets())
+        check_nets(G0, D0, x)
+    z = G0.z_dim if G0 is not None else cfg.z_dim
+    kw = dict(ckpt_dir=ckpt_dir, progress=self.progress, log_dir=self.log_dir, eval_every=cfg.eval_every, select=cfg.select)
+    G, D, h1 = train_gan(x, cfg, G0, D0, monitor=GeneratorMonitor('G', xv, x, cfg, z), **kw)
+    B, _, h2 = train_boundary(x, G, D, cfg, monitor=BoundaryMonitor(x, xv, cfg, z), **kw)
+    Gp, C, h3 = train_retrain(x, G, D, B, cfg, monitor=GeneratorMonitor('Gp', xv, x, cfg, z), **kw)
+    J, h4 = train_detector(x, Gp, B, C, cfg, monitor=SeparationMonitor(B, xv, cfg, z), **kw)
+    self.nets = dict(G=G, D=D, B=B, Gp=Gp, C=C, J=J)
+    self.history = dict(stage1=h1, stage2=h2, stage3=h3, stage4=h4)
+    self.bank = generate(Gp.eval(), self.cfg.score_bank)
+    self._bank_features = None
 
-    def _as(self, raw:dict, fd:str, lam_as:float)->Tensor:
-        "AS = z(J) + `lam_as` · f_D, f_D the mean of the standardised terms `fd` names, each standardised with validation statistics."
-        names = reading_terms(fd)
-        missing = [k for k in names if k not in raw or k not in self.std.stats]
-        if missing: raise ValueError(f"fd={fd!r} needs the score term {missing[0]}, which this detector does not have"
-                                     + (" (its critic has no `features` method)" if missing[0] == 'GpNNf' else ''))
-        f = sum(self.std(k, raw[k]) for k in names) / len(names)
-        return self.std('J', raw['J']) + lam_as * f
+# %% ../nbs/07_detector.ipynb #7b98e9c6
+@patch
+def _raw_terms(self:OMASGAN, x:Tensor)->dict:
+    "Unstandardised score terms of `x` (on the device); the features of the bank are computed once."
+    if getattr(self, '_bank_features', None) is None: self._bank_features = critic_features(self.nets['C'], self.bank)
+    return raw_terms(self.nets, self.bank, x, self.cfg, self._bank_features)
 
-    def _combine(self, raw:dict)->dict:
-        "All scores, AS included, from the raw terms (standardised with validation statistics)."
-        return {**raw, 'AS': self._as(raw, self.reading, self.cfg.lam_as)}
+@patch
+def _as(self:OMASGAN, raw:dict, fd:str, lam_as:float)->Tensor:
+    "AS = z(J) + `lam_as` · f_D, f_D the mean of the standardised terms `fd` names, each standardised with validation statistics."
+    names = reading_terms(fd)
+    missing = [k for k in names if k not in raw or k not in self.std.stats]
+    if missing: raise ValueError(f"fd={fd!r} needs the score term {missing[0]}, which this detector does not have"
+                                 + (" (its critic has no `features` method)" if missing[0] == 'GpNNf' else ''))
+    f = sum(self.std(k, raw[k]) for k in names) / len(names)
+    return self.std('J', raw['J']) + lam_as * f
 
-    @property
-    def reading(self)->str:
-        "The f_D reading AS uses: `fd` when given, else 'C+GpNNf' on images ('C' for a critic without `features`) and 'both' on points."
-        if self.fd: return self.fd
-        if getattr(self, 'kind', 'images') == 'points': return 'both'
-        C = getattr(self, 'nets', {}).get('C')
-        return 'C' if C is not None and not callable(getattr(C, 'features', None)) else 'C+GpNNf'
+@patch
+def _combine(self:OMASGAN, raw:dict)->dict:
+    "All scores, AS included, from the raw terms (standardised with validation statistics)."
+    return {**raw, 'AS': self._as(raw, self.reading, self.cfg.lam_as)}
 
-    def rescore(self, X, candidates:list)->list:
-        "AS of `X` under each candidate `{'fd': ..., 'lam_as': ...}` (`07c_selection`), from one computation of the terms."
-        self._check()
-        with torch.no_grad(): raw = self._raw_terms(self._prepare(X).to(self.device))
-        return [self._as(raw, c.get('fd', self.reading), c.get('lam_as', self.cfg.lam_as)).double().cpu().numpy() for c in candidates]
+# %% ../nbs/07_detector.ipynb #13c7a58f
+@patch(as_prop=True)
+def reading(self:OMASGAN)->str:
+    "The f_D reading AS uses: `fd` when given, else 'C+GpNNf' on images ('C' for a critic without `features`) and 'both' on points."
+    if self.fd: return self.fd
+    if getattr(self, 'kind', 'images') == 'points': return 'both'
+    C = getattr(self, 'nets', {}).get('C')
+    return 'C' if C is not None and not callable(getattr(C, 'features', None)) else 'C+GpNNf'
 
-    def _loaded(self, st:dict)->None:
-        if self.fd is None and 'GpNNf' not in self.std.stats:   # a file of an earlier version: it scored with that version's default
-            self.fd = 'both' if self.kind == 'points' else 'critic'
+# %% ../nbs/07_detector.ipynb #d55835b0
+@patch
+def rescore(self:OMASGAN, X, candidates:list)->list:
+    "AS of `X` under each candidate `{'fd': ..., 'lam_as': ...}` (`07c_selection`), from one computation of the terms."
+    self._check()
+    with torch.no_grad(): raw = self._raw_terms(self._prepare(X).to(self.device))
+    return [self._as(raw, c.get('fd', self.reading), c.get('lam_as', self.cfg.lam_as)).double().cpu().numpy() for c in candidates]
 
-    def samples(self, n:int=64)->dict:
-        "Boundary samples B(z) and samples of the retrained normal model G′(z)."
-        return {'B(z): boundary samples': generate(self.nets['B'], n).cpu(), "G′(z): retrained normal model": generate(self.nets['Gp'], n).cpu()}
+# %% ../nbs/07_detector.ipynb #fcbf339a
+@patch
+def _loaded(self:OMASGAN, st:dict)->None:
+    if self.fd is None and 'GpNNf' not in self.std.stats:   # a file of an earlier version: it scored with that version's default
+        self.fd = 'both' if self.kind == 'points' else 'critic'
+
+@patch
+def samples(self:OMASGAN, n:int=64)->dict:
+    "Boundary samples B(z) and samples of the retrained normal model G′(z)."
+    return {'B(z): boundary samples': generate(self.nets['B'], n).cpu(), "G′(z): retrained normal model": generate(self.nets['Gp'], n).cpu()}
 
 # %% ../nbs/07_detector.ipynb #2f590881
 def loo_auroc(data:Data, # the data set

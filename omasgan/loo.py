@@ -211,13 +211,15 @@ def plot_job(labels:np.ndarray, # test labels, 1 = anomaly
         fig.suptitle(f'{title} test images by {main}')
     _save_fig(job/'extremes.png', fig)
 
-# %% ../nbs/09_loo.ipynb #484fc143
+# %% ../nbs/09_loo.ipynb #15e1d4d6
 COLUMNS = ['method', 'dataset', 'protocol', 'abnormal_class', 'seed', 'auroc', 'auprc', 'fpr95', 'f1']
 
+# %% ../nbs/09_loo.ipynb #02e3fb2d
 def job_name(method:str, st:Settings, abnormal_class, seed:int)->str:
     "Folder name of a job, e.g. `omasgan_mnist5k_ganomaly_c0_s0`."
     return f"{method}_{st.dataset}_{st.protocol_name}_c{abnormal_class}_s{seed}"
 
+# %% ../nbs/09_loo.ipynb #4d20828a
 def run_job(method:str, # key of `METHODS`
             split:Split, # the experiment's split
             st:Settings, # the run's settings
@@ -243,6 +245,7 @@ def run_job(method:str, # key of `METHODS`
     remove_owned(job/'ckpt')                                # the checkpoints omasgan wrote, nothing else
     return result
 
+# %% ../nbs/09_loo.ipynb #e17b560d
 def _write_scores(scores:dict, split:Split, st:Settings, seed:int, job:Path, info:dict)->dict:
     "Write a job's scores, figures and (last) `result.json` with `info` in it; return the result."
     labels = split.test_labels.cpu().numpy()
@@ -254,6 +257,7 @@ def _write_scores(scores:dict, split:Split, st:Settings, seed:int, job:Path, inf
     atomic_write(job/'result.json', json.dumps(result, indent=1))
     return result
 
+# %% ../nbs/09_loo.ipynb #72e8abca
 def rescore_job(method:str, split:Split, st:Settings, seed:int, # the finished job's experiment
                 job:Path, # its folder, with `model.pt` and `result.json`
                )->dict:
@@ -271,6 +275,7 @@ def rescore_job(method:str, split:Split, st:Settings, seed:int, # the finished j
     info = {k: v for k, v in old.items() if k not in ('job', 'rows')}
     return _write_scores(scores, split, st, seed, job, {**info, 'rescored': time.strftime('%Y-%m-%d %H:%M:%S')})
 
+# %% ../nbs/09_loo.ipynb #30cac466
 def job_config(method:str, split:Split, st:Settings, seed:int)->dict:
     "Everything that defines a job, the resolved `Config` included: `settings_from_job` (and `omasgan rerun`) runs it again."
     from omasgan import __version__
@@ -281,6 +286,7 @@ def job_config(method:str, split:Split, st:Settings, seed:int)->dict:
                 seed=seed, profile=st.profile, overrides=st.overrides, config=cfg,
                 data_root=st.data_root, download=st.download, omasgan=__version__, torch=torch.__version__)
 
+# %% ../nbs/09_loo.ipynb #970921a3
 def settings_from_job(path:str|Path, # a job folder or its `config.json`
                       device:str|None=None, # where to run it
                      )->Settings:
@@ -295,15 +301,18 @@ def settings_from_job(path:str|Path, # a job folder or its `config.json`
     return Settings(c['dataset'], classes, (c['seed'],), c['profile'], (c['method'],), c['protocol'], c['data_root'], c['download'],
                     device, c['config'] or c['overrides'])
 
+# %% ../nbs/09_loo.ipynb #03ae9eac
 def _npz(**arrays)->bytes:
     buf = io.BytesIO(); np.savez(buf, **arrays); return buf.getvalue()
 
-# %% ../nbs/09_loo.ipynb #e1c55e13
+# %% ../nbs/09_loo.ipynb #09440a82
 def _fmt(vals:list)->str:
     return f"{np.mean(vals):.3f}" if len(vals) == 1 else f"{np.mean(vals):.3f} ± {np.std(vals, ddof=1):.3f}"
 
+# %% ../nbs/09_loo.ipynb #ea06932a
 def _duration(s:float)->str: return f"{s:.0f} s" if s < 120 else f"{s / 60:.1f} min"
 
+# %% ../nbs/09_loo.ipynb #cc953983
 def cost_markdown(results:list, # the finished jobs' `result.json` contents
                  )->str:
     "A table of time and peak memory per job, by method (the method as its main score is named), with the devices used."
@@ -320,6 +329,7 @@ def cost_markdown(results:list, # the finished jobs' `result.json` contents
                 + (f"{max(peaks) / 1024:.2f} GiB" if peaks else '–') + f" | {devs} |\n")
     return out
 
+# %% ../nbs/09_loo.ipynb #399075af
 def results_markdown(rows:list, # rows of `results.csv` (dicts)
                      failed:list=(), # names of failed jobs
                      results:list=(), # the finished jobs' `result.json` contents, for the table of costs
@@ -347,6 +357,7 @@ def results_markdown(rows:list, # rows of `results.csv` (dicts)
     if failed: out += '\nFailed jobs (see their `failed.json`; rerun the command to retry them):\n\n' + ''.join(f'- `{f}`\n' for f in failed)
     return out
 
+# %% ../nbs/09_loo.ipynb #634e9a4c
 def write_results(out:Path, rows:list, failed:list=(), header:str='', results:list=())->None:
     "Write `results.csv`, `results.md` (with the cost per job of `results`) and `results.png` atomically."
     buf = io.StringIO()
@@ -357,6 +368,7 @@ def write_results(out:Path, rows:list, failed:list=(), header:str='', results:li
     atomic_write(out/'results.md', header + results_markdown(rows, failed, results))
     if rows: _save_fig(out/'results.png', plot_results(rows))
 
+# %% ../nbs/09_loo.ipynb #ae6b4b69
 def plot_results(rows:list):
     "Grouped bars: AUROC per abnormal class for each method (mean over seeds)."
     import matplotlib.pyplot as plt
@@ -409,7 +421,7 @@ def finished_results(out:Path, # the run folder
         return rank.get(m, len(rank)), (0, c, '') if isinstance(c, int) else (1, 0, str(c)), row['seed']
     return sorted(res, key=key)
 
-# %% ../nbs/09_loo.ipynb #e2a42ab7
+# %% ../nbs/09_loo.ipynb #6470eb09
 def _prepare_run(out:Path, st:Settings, overwrite:bool)->None:
     "Create the run folder or check that it was made by the same settings."
     out = Path(out)
@@ -429,8 +441,10 @@ def _prepare_run(out:Path, st:Settings, overwrite:bool)->None:
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(sig_file, json.dumps(st.signature(), indent=1))
 
+# %% ../nbs/09_loo.ipynb #f217fd78
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)   # they fail every job alike: the sweep stops
 
+# %% ../nbs/09_loo.ipynb #bf9ba9a4
 def _locked_job(m:str, split:Split, st:Settings, s:int, job:Path, show:bool, log)->str:
     "Run one job unless another process holds it or has finished it: 'ran', 'failed', 'busy' or 'done'."
     lock = job_lock(job) if not ddp_active() or is_main() else contextlib.nullcontext()   # under DDP rank 0 locks for all
@@ -451,6 +465,7 @@ def _locked_job(m:str, split:Split, st:Settings, s:int, job:Path, show:bool, log
             return 'failed'
     return 'ran'
 
+# %% ../nbs/09_loo.ipynb #a16c2586
 def run_loo(st:Settings, # what to run
             out:str|Path='runs/loo', # the run folder
             progress:bool=True, # progress bars (overall and per stage)
@@ -463,6 +478,7 @@ def run_loo(st:Settings, # what to run
     Every file it writes is listed in its folder's manifest (`owned_writes`); each job is locked while it runs (`job_lock`)."""
     with owned_writes(): return _run_loo(st, out, progress, overwrite, log, rescore)
 
+# %% ../nbs/09_loo.ipynb #b69366d4
 def _run_loo(st:Settings, out, progress:bool, overwrite:bool, log, rescore:bool)->dict:
     "`run_loo` inside `owned_writes`."
     st.check()

@@ -161,11 +161,12 @@ class StageLog:
     def close(self):
         if self.tb is not None: self.tb.close(); self.tb = None
 
-# %% ../nbs/03b_loop.ipynb #576754c3
+# %% ../nbs/03b_loop.ipynb #8c20c10b
 def _better(v:float, best:dict|None, mode:str)->bool:
     "Whether value `v` is at least as good as `best` (ties go to the later, longer-trained state)."
     return best is None or (v <= best['value'] if mode == 'min' else v >= best['value'])
 
+# %% ../nbs/03b_loop.ipynb #f880618c
 def train(stage:Stage, # the stage to run
           ckpt_dir:str|Path|None=None, # folder for `<stage.name>.pt`; resumes from it when present
           ckpt_every:int=200, # steps between checkpoints

@@ -37,7 +37,7 @@ def flowgan_loss(nll:Tensor, # per-dimension NLL of data under F, (N,)
     "The Flow-GAN loss of F: mean NLL per dimension + w · non-saturating GAN loss."
     return nll.mean() + w * F.softplus(-v_fake).mean()
 
-# %% ../nbs/08j_tailgan.ipynb #b9a1c011
+# %% ../nbs/08j_tailgan.ipynb #25760def
 @dataclass
 class TailGANConfig(FlowConfig):
     "TailGAN's settings: those of `FlowConfig`, the adversarial weight of the normal model and the weights of the tail loss."
@@ -47,6 +47,7 @@ class TailGANConfig(FlowConfig):
     tail_eta: float = 0.1         # weight η of the entropy (log-determinant per dimension) of T
     checks = {**FlowConfig.checks, 'nonneg': ('dequant', 'tail_adv', 'tail_nu', 'tail_lam', 'tail_eta')}
 
+# %% ../nbs/08j_tailgan.ipynb #43e960e6
 def flowgan_stage(x:Tensor, nets:dict, cfg:TailGANConfig)->Stage:
     "The Flow-GAN normal model as a `Stage`: per step one critic update (data vs F(z)), then one F update on NLL + w · GAN loss."
     F_, V = nets['F'], nets['V']
@@ -66,6 +67,7 @@ def flowgan_stage(x:Tensor, nets:dict, cfg:TailGANConfig)->Stage:
     meta = dict(data_shape=tuple(x.shape[1:]), layers=cfg.flow_layers, hidden=cfg.flow_hidden, steps=n, adv=cfg.tail_adv)
     return Stage('flowgan', n, step, dict(F=F_, V=V), dict(F=opt_f, V=opt_v), meta=meta)
 
+# %% ../nbs/08j_tailgan.ipynb #2bb88374
 def tail_stage(x:Tensor, nets:dict, cfg:TailGANConfig)->Stage:
     "T (started as a copy of F, which stays frozen) minimises the tail loss, as a `Stage`."
     F_ref, T = frozen_copy(nets['F']), nets['T']
@@ -82,6 +84,7 @@ def tail_stage(x:Tensor, nets:dict, cfg:TailGANConfig)->Stage:
     meta = dict(data_shape=tuple(x.shape[1:]), layers=cfg.flow_layers, hidden=cfg.flow_hidden, steps=n, nu=cfg.tail_nu, lam=cfg.tail_lam, eta=cfg.tail_eta)
     return Stage('tail', n, step, dict(T=T), dict(T=opt), meta=meta)
 
+# %% ../nbs/08j_tailgan.ipynb #68925788
 class TailGAN(Baseline):
     "TailGAN: a Flow-GAN normal model, an invertible tail generator T (low density, near the data, maximal entropy); score = $-V_D(x)$ of a detector of data against T(z)."
     config_class, label, main = TailGANConfig, 'TailGAN', 'TailGAN'
