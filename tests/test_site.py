@@ -323,3 +323,90 @@ def test_dark_mode_follows_the_system(browser):
     open_page(drv, f'{base}/data.html')
     bg, fg, side = drv.execute_script(colours)
     assert lum(bg) > 0.9 and lum(fg) < 0.3, (bg, fg)
+
+# ---- what the first look by hand found (issue 23's closing check) --------------------------------------------
+def test_the_citation_names_the_authors_in_the_papers_order():
+    "arXiv:2110.15273 and SSPD 2022 list Dionelis, Yaghoobi, Tsaftaris: the BibTeX and the sentence above it keep that order."
+    cite = build_docs.project_meta()['cite']
+    assert 'author    = {Dionelis, Nikolaos and Yaghoobi, Mehrdad and Tsaftaris, Sotirios A.}' in cite, cite
+    assert '(N. Dionelis, M. Yaghoobi and S. A. Tsaftaris)' in cite
+
+def test_hidden_cells_stay_hidden(site):
+    "No line that only a `#| hide` (or `#| include: false`) cell holds shows on any page."
+    text = {p.name: _html_text(p.read_text()) for p in site.glob('*.html')}
+    seen, checked = [], 0
+    for nb in (ROOT/'nbs').glob('*.ipynb'):
+        cells = [(c['cell_type'], *build_docs.strip_directives(''.join(c['source']))) for c in json.loads(nb.read_text())['cells']]
+        hidden = lambda t, d: t == 'code' and (d.get('hide') or d.get('include') == 'false')
+        shown = '\n'.join(body for t, d, body in cells if not hidden(t, d))      # prose and shown code may quote the same line
+        for t, d, body in cells:
+            if not hidden(t, d): continue
+            for line in {l.strip() for l in body.split('\n')}:
+                if len(line) < 12 or line in shown: continue
+                checked += 1
+                seen += [f'{name}: {line[:80]!r}' for name, t in text.items() if line in t]
+    assert checked >= 3 and not seen, (checked, seen)
+
+def _html_text(h:str)->str:
+    import html
+    return html.unescape(re.sub(r'<[^>]+>', '', h))
+
+def test_pager_is_not_underlined_and_next_is_on_the_right(browser):
+    drv, base = browser
+    for page, size in (('data.html', (1400, 1000)), ('index.html', (1400, 1000)), ('data.html', (400, 800))):
+        open_page(drv, f'{base}/{page}', size=size)
+        r = drv.execute_script("""const f = document.querySelector('footer.pager').getBoundingClientRect(), text = getComputedStyle(document.querySelector('main p')).color;
+          return Array.from(document.querySelectorAll('footer.pager a')).map(a => { const r = a.getBoundingClientRect(), s = getComputedStyle(a);
+            return {cls: a.className, underlined: [a, ...a.querySelectorAll('*')].some(e => getComputedStyle(e).textDecorationLine.includes('underline')),
+                    coloured: s.color !== text, left: r.left - f.left, right: f.right - r.right}; })""")
+        assert r and all(not a['underlined'] and a['coloured'] for a in r), (page, r)
+        for a in r:
+            assert (a['left'] if a['cls'] == 'prev' else a['right']) < 2, (page, size, a)   # previous at the left edge, next at the right
+        assert [a['cls'] for a in r] == (['next'] if page == 'index.html' else ['prev', 'next']), r
+
+def test_code_links_keep_their_underscores(browser):
+    "The underline of a linked code name sits below its underscores (`loo_split` must not read `loo split`)."
+    drv, base = browser
+    for page in ('data.html', 'boundary_family.html'):
+        open_page(drv, f'{base}/{page}')
+        r = drv.execute_script("""return Array.from(document.querySelectorAll('main a, .page-header a')).filter(a => a.querySelector('code') && a.textContent.includes('_'))
+          .map(a => [a.textContent, parseFloat(getComputedStyle(a).textUnderlineOffset), parseFloat(getComputedStyle(a.querySelector('code')).fontSize)])""")
+        assert len(r) >= 5, (page, r)
+        low = [x for x in r if not x[1] >= 0.28 * x[2]]
+        assert not low, (page, low[:5])
+
+def test_search_results_are_not_cut_by_the_sidebar(browser):
+    from selenium.webdriver.common.by import By
+    drv, base = browser
+    for size in ((1400, 1000), (400, 800)):
+        open_page(drv, f'{base}/index.html', size=size)
+        if size[0] < 900: drv.find_element(By.CSS_SELECTOR, '.menu-button').click(); time.sleep(0.4)
+        drv.find_element(By.ID, 'search').send_keys('boundary sample'); time.sleep(0.3)
+        r = drv.execute_script("""const l = document.getElementById('search-results'), sb = document.getElementById('sidebar'), q = l.getBoundingClientRect();
+          const items = Array.from(l.querySelectorAll('li a'));
+          return {n: items.length, left: q.left, right: q.right, sidebar_right: sb.getBoundingClientRect().right, width: innerWidth,
+                  sidebar_scrolls_sideways: sb.scrollWidth > sb.clientWidth + 1,
+                  cut: items.filter(a => { const k = a.querySelector('.r-kind').getBoundingClientRect(), t = a.querySelector('.r-title');
+                         return k.right > q.right || k.width === 0 || t.scrollWidth > t.clientWidth + 1; }).map(a => a.textContent.slice(0, 60)),
+                  hit: document.elementFromPoint(q.left + q.width - 30, items[0].getBoundingClientRect().top + 8).closest('#search-results') !== null}""")
+        assert r['n'] >= 5 and not r['cut'] and r['hit'] and not r['sidebar_scrolls_sideways'], (size, r)
+        assert 0 <= r['left'] and r['right'] <= r['width'], (size, r)
+        if size[0] >= 900: assert r['right'] > r['sidebar_right'] + 100, r        # wider than the sidebar, over the page
+
+def test_wide_tables_keep_each_value_on_one_line(browser):
+    "At 400 px the results table scrolls sideways instead of breaking `0.893 ± 0.039` over three lines."
+    drv, base = browser
+    open_page(drv, f'{base}/results.html', size=(400, 800))
+    r = drv.execute_script("""const cells = Array.from(document.querySelectorAll('main td')).filter(td => /\\d ± \\d/.test(td.textContent.replace(/\\u00a0/g, ' ')));
+      const lines = td => { const g = document.createRange(); g.selectNodeContents(td); return new Set(Array.from(g.getClientRects()).map(x => Math.round(x.top))).size; };
+      return {n: cells.length, broken: cells.filter(td => lines(td) > 1).map(td => td.textContent).slice(0, 5)}""")
+    assert r['n'] >= 50 and not r['broken'], r
+
+def test_bibtex_is_whole_in_the_column(browser):
+    "Both BibTeX blocks of the front page fit the column at 1400 and 400 px: no field cut at the edge."
+    drv, base = browser
+    for size in ((1400, 1000), (400, 800)):
+        open_page(drv, f'{base}/index.html', size=size)
+        r = drv.execute_script("""return Array.from(document.querySelectorAll('main pre')).filter(p => p.innerText.trim().startsWith('@'))
+          .map(p => ({head: p.innerText.slice(0, 20), cut: p.scrollWidth > p.clientWidth + 1, author: p.innerText.includes('author')}))""")
+        assert len(r) == 2 and all(b['author'] and not b['cut'] for b in r), (size, r)

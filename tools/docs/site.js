@@ -88,6 +88,15 @@
       `<span class="r-where">${html(e.p || (e.d ? e.d.slice(0, 80) : ''))}</span></a></li>`).join('')
       : '<li class="r-none">Nothing found</li>';
     list.hidden = false;
+    place();
+  }
+  // the list is fixed to the window under the box, as wide as the window allows (not cut at the sidebar's edge)
+  function place() {
+    if (list.hidden) return;
+    const r = input.getBoundingClientRect(), top = r.bottom + 4;
+    list.style.left = r.left + 'px'; list.style.top = top + 'px';
+    list.style.width = Math.max(r.width, Math.min(440, window.innerWidth - r.left - 14)) + 'px';
+    list.style.maxHeight = Math.max(120, window.innerHeight - top - 12) + 'px';
   }
   function select(i) {
     const items = $$('li', list).filter(li => li.querySelector('a'));
@@ -108,6 +117,8 @@
     });
     list.addEventListener('click', ev => { const a = ev.target.closest('a'); if (a) { ev.preventDefault(); go($$('li a', list).indexOf(a)); } });
     document.addEventListener('click', ev => { if (!ev.target.closest('.search')) list.hidden = true; });
+    window.addEventListener('resize', place);
+    if (sidebar) sidebar.addEventListener('scroll', place, {passive: true});
   }
 
   // ---- figures open at full size over the page
