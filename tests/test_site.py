@@ -51,6 +51,7 @@ def test_api_tables_and_plots_are_on_their_pages(site):
     assert boundary.count('<img') >= 2                                   # the saved plots
     results = (site/'results.html').read_text()
     assert '<table' in results and 'images/results/' in results         # the LOO tables and their figure
+    assert 'nbs/results.ipynb' in results and 'href="results.html"' in (site/'index.html').read_text()   # its notebook; the front page links to it
     assert '| bad input |' not in (site/'bad-input.html').read_text()   # rendered as a table, not left as text
     assert '<table' in (site/'bad-input.html').read_text()
 

@@ -14,9 +14,9 @@ cite it on the front page, and one shared stylesheet (`site.css`: nbconvert's Ju
 dark theme for readers whose system asks for one, and `tools/docs/site.css`). Cells that only import or set
 up the tests (`IN_TEST = ...`) are left out of the pages, like `#| hide` cells.
 
-Besides the notebooks the site has a results page (the leave-one-out tables of the front page and their
-figure), the bad-input catalogue of `90_cli`, the API index, and one page of highlighted source per module, the
-target of every API table's `source` link. `python tools/check_site.py docs` checks every internal link."""
+Besides the notebooks (the results page among them: `results.ipynb`) the site has the bad-input catalogue of
+`90_cli`, the API index, and one page of highlighted source per module, the target of every API table's
+`source` link. `python tools/check_site.py docs` checks every internal link."""
 import argparse, ast, html as _html, io, json, os, re, shutil, subprocess, tempfile, tomllib
 from pathlib import Path
 
@@ -26,14 +26,14 @@ TEMPLATES = ROOT/'tools'/'docs'
 # The sidebar: groups of (notebook stem or generated page) in reading order. A notebook in nbs/ that is
 # missing here is an error, so a new notebook cannot be left out of the site.
 NAV = [('Start here', ['index', 'tutorial', '@api']),
-       ('Guides', ['@results', '10_bench', '@bad-input', '09b_scale']),
+       ('Guides', ['results', '10_bench', '@bad-input', '09b_scale']),
        ('The method, stage by stage', ['00_core', '00a_files', '01_data', '02_nets', '03_divergences', '03a_config', '03b_loop', '03c_api', '04_gan', '05_boundary',
                                        '06_retrain', '07_detector', '07a_convergence', '07b_custom_nets', '07c_selection']),
        ('Evaluation and baselines', ['08_metrics', '08a_baselines', '08b_ganomaly', '08c_vae', '08d_egbad', '08e_anogan',
                                      '08f_deepsvdd', '08g_fencegan', '08h_minlgan', '08i_bdsg', '08j_tailgan',
                                      '08k_boundary_family']),
        ('Running it', ['09_loo', '90_cli'])]
-GENERATED = {'@results': ('results.html', 'Results'), '@bad-input': ('bad-input.html', 'Bad input'), '@api': ('reference.html', 'API index')}
+GENERATED = {'@bad-input': ('bad-input.html', 'Bad input'), '@api': ('reference.html', 'API index')}
 
 
 def process_notebooks(quiet=True):
@@ -289,55 +289,12 @@ def section(nb, heading:str, level:int=2)->list:
     return out
 
 
-def auroc_table(md:str)->tuple:
-    "(methods, classes, values) of the biggest markdown AUROC table (`| method | c=0 | ... | mean |`) in `md`."
-    best = None
-    for block in re.findall(r'(\| method \| c=0 .*?)(?:\n\n|\Z)', md, flags=re.S):
-        rows = [r.strip().strip('|').split('|') for r in block.strip().split('\n')]
-        head, body = [h.strip() for h in rows[0]], [r for r in rows[2:] if len(r) == len(rows[0])]
-        if best is None or len(body) > len(best[1]): best = (head, body)
-    head, body = best
-    vals = [[float(v.strip().strip('*')) for v in r[1:]] for r in body]
-    return [r[0].strip() for r in body], head[1:], vals
-
-
-def auroc_figure(methods, classes, vals)->bytes:
-    "A heat map of the AUROC table: one row per method, one column per left-out digit and the mean."
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt, numpy as np
-    v = np.array(vals)
-    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * len(classes), 0.8 + 0.34 * len(methods)))
-    im = ax.imshow(v, cmap='RdYlGn', vmin=0, vmax=1, aspect='auto')
-    ax.set_xticks(range(len(classes)), classes); ax.set_yticks(range(len(methods)), methods)
-    for (r, c), x in np.ndenumerate(v): ax.text(c, r, f'{x:.2f}', ha='center', va='center', fontsize=8)
-    ax.axvline(len(classes) - 1.5, color='k', lw=1)
-    fig.colorbar(im, ax=ax, fraction=0.03, label='AUROC')
-    ax.set_title('AUROC per left-out digit (mnist5k, quick budget, seed 0)')
-    fig.tight_layout()
-    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=90); plt.close(fig)
-    return buf.getvalue()
-
-
 def generated_pages(proc:Path):
-    "The results and bad-input pages, assembled from sections of the front page and of `90_cli`."
-    import nbformat, base64
-    index = nbformat.read(proc/'index.ipynb', as_version=4)
-    cells = [nbformat.v4.new_markdown_cell(c.source) for c in section(index, '## Results')]
-    for c in cells: c.source = re.sub(r'^(#+) ', lambda m: m.group(1)[:-1] + ' ' if len(m.group(1)) > 2 else m.group(1) + ' ', c.source, flags=re.M)
-    md = '\n\n'.join(c.source for c in cells)
-    methods, classes, vals = auroc_table(md)
-    fig = nbformat.v4.new_code_cell('', outputs=[nbformat.v4.new_output('display_data', data={
-        'image/png': base64.b64encode(auroc_figure(methods, classes, vals)).decode(), 'text/plain': '<Figure>'})])
-    intro = nbformat.v4.new_markdown_cell(
-        'The leave-one-out results of the front page, with the figure drawn from their table at build time '
-        '(every number comes from the commands quoted below; `09_loo` is the runner that writes them, '
-        '`08_metrics` the metrics).')
-    results = nbformat.v4.new_notebook(cells=[intro, fig] + cells)
+    "The bad-input page, assembled from a section of `90_cli`."
+    import nbformat
     cli = nbformat.read(proc/'90_cli.ipynb', as_version=4)
     bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(c.source) for c in section(cli, '## Bad input')])
-    return {'@results': (results, 'Every method, every left-out digit: AUROC and the other metrics, and the time each took.',
-                         'nbs/index.ipynb', 'From the Results section of'),
-            '@bad-input': (bad, 'Every bad input the `omasgan` command refuses with one clear line and exit code 2; '
+    return {'@bad-input': (bad, 'Every bad input the `omasgan` command refuses with one clear line and exit code 2; '
                                 '`tests/test_bad_input.py` runs every row.', 'nbs/90_cli.ipynb', 'From the Bad input section of')}
 
 
