@@ -17,9 +17,9 @@ from .loop import to_device, fingerprint, job_fingerprint
 from .scale import ddp_active, rank_seed
 
 # %% auto #0
-__all__ = ['FORMAT', 'REQUIRED', 'MAX_SAMPLE_ELEMS', 'DETECTORS', 'SCORE_CHUNK', 'critic_anomaly', 'Standardizer',
+__all__ = ['FORMAT', 'REQUIRED', 'MAX_SAMPLE_ELEMS', 'DETECTORS', 'METHODS', 'SCORE_CHUNK', 'critic_anomaly', 'Standardizer',
            'flag_threshold', 'state_problem', 'check_settings', 'net_mismatch', 'row_sq_norms', 'sq_norm_dists',
-           'knn_scores', 'Detector']
+           'knn_scores', 'register', 'Detector']
 
 # %% ../nbs/03c_api.ipynb #91c02274
 @torch.no_grad()
@@ -166,8 +166,22 @@ def knn_scores(train:Tensor, # normal training samples
         return sq_norm_dists(t.flatten(1).float(), tr, tr_sq).topk(min(k, len(tr)), largest=False).values.mean(1)
     return torch.cat([block(test[i:i + chunk]) for i in range(0, len(test), chunk)])
 
-# %% ../nbs/03c_api.ipynb #15bdd541
+# %% ../nbs/03c_api.ipynb #5e61a7c0
 DETECTORS = {}   # class name → class: every `Detector` subclass, for `Detector.load`
+METHODS = {}     # method name → class: the subclasses that name themselves with `method=`, sorted by their `order`
+
+def register(cls:type, # a `Detector` subclass
+             method:str|None=None, # its name on the command line and in run folders; None: no method of its own (a base class, a test)
+             order:float=0, # its place in `METHODS` (listings, results tables): lower first
+            ):
+    "Record `cls` in `DETECTORS` by class name and, when it names a `method`, in `METHODS`, kept sorted by `order`."
+    DETECTORS[cls.__name__] = cls
+    if method is None: return
+    cls.order = order
+    ranked = sorted({**METHODS, method: cls}.items(), key=lambda kv: kv[1].order)
+    METHODS.clear(); METHODS.update(ranked)
+
+# %% ../nbs/03c_api.ipynb #15bdd541
 SCORE_CHUNK = 2048   # samples `score_terms` passes to a method's `_raw_terms` at once (each sample's scores are its own)
 
 class Detector:
@@ -180,8 +194,8 @@ class Detector:
     score_settings = ('fpr',)   # `Config` fields that change the scores (or the threshold) but not the training
     score_args = ()             # constructor arguments that change only the score (OMASGAN's `fd`): settings too (`--set fd=...`)
 
-    def __init_subclass__(cls, **kw):
-        super().__init_subclass__(**kw); DETECTORS[cls.__name__] = cls
+    def __init_subclass__(cls, method:str|None=None, order:float=0, **kw):
+        super().__init_subclass__(**kw); register(cls, method, order)
     def __init__(self, profile:str='quick', # a key of `PROFILES`: sets the budget and the network sizes
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic

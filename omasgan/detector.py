@@ -155,7 +155,7 @@ def check_nets(G:nn.Module, # a generator with a `z_dim` attribute
         G.train(was[0]); D.train(was[1])
 
 # %% ../nbs/07_detector.ipynb #23f41f87
-class OMASGAN(Detector):
+class OMASGAN(Detector, method='omasgan', order=0):
     "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
     label, main, buffers, ddp = 'OMASGAN', 'AS', ('bank',), True
     score_settings, score_args = ('lam_as', 'nn_k', 'fpr'), ('fd',)

@@ -4,7 +4,8 @@
 
 # %% ../nbs/09_loo.ipynb #e6a8577f
 from __future__ import annotations
-import contextlib, dataclasses, errno, inspect, io, json, math, sys, time, traceback
+import contextlib, dataclasses, errno, inspect, io, json, math, pkgutil, sys, time, traceback
+from importlib import import_module
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -15,27 +16,17 @@ from .files import owned_writes, remove_owned, job_lock
 from .data import Data, Split, DATASETS, PROTOCOLS, load_data, loo_split, toy2d, show_images, _carve
 from .config import make_config, PROFILES
 from .loop import generate
-from .api import Detector
-from .detector import OMASGAN, NATIVE_HW
-from .baselines import KNN
-from .ganomaly import GANomaly
-from .vae import VAE
-from .egbad import EGBAD
-from .anogan import AnoGAN
-from .deepsvdd import DeepSVDD
-from .fencegan import FenceGAN
-from .minlgan import MinLGAN
-from .bdsg import BDSG
-from .tailgan import TailGAN
+from .api import Detector, METHODS
+from .detector import NATIVE_HW
 from .metrics import evaluate, plot_roc, plot_score_hist
 from .convergence import plot_curves, read_logs, METRICS
 from .scale import launched, initialized, is_main, rank, world, rank_device, broadcast, gather, shard, barrier, data_parallel, ddp_active
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'DISK_ERRORS', 'toy_split', 'experiment_classes', 'experiment_split',
-           'Settings', 'method_overrides', 'config_overrides', 'fit_and_score', 'labelled_scores', 'plot_job',
-           'job_name', 'run_job', 'rescore_job', 'job_config', 'settings_from_job', 'cost_markdown', 'results_markdown',
-           'write_results', 'plot_results', 'plot_convergence', 'finished_results', 'run_loo']
+           'load_methods', 'Settings', 'method_overrides', 'config_overrides', 'fit_and_score', 'labelled_scores',
+           'plot_job', 'job_name', 'run_job', 'rescore_job', 'job_config', 'settings_from_job', 'cost_markdown',
+           'results_markdown', 'write_results', 'plot_results', 'plot_convergence', 'finished_results', 'run_loo']
 
 # %% ../nbs/09_loo.ipynb #1b686ee1
 TOY_BOX = (-1., 6.5)
@@ -80,6 +71,17 @@ def experiment_classes(dataset:str, # data set name
 def experiment_split(dataset:str, data:Data|None, abnormal_class, protocol:str, seed:int)->Split:
     "The split of one experiment: the toy's one-class split, or a LOO split of `data`."
     return toy_split(seed) if dataset == 'toy2d' else loo_split(data, abnormal_class, protocol, seed=seed)
+
+# %% ../nbs/09_loo.ipynb #4e7b0c11
+def load_methods()->dict:
+    "`METHODS`, filled: OMASGAN's module and every module of `omasgan.baselines` imported, each method class registered by its `method=` name."
+    import_module('omasgan.detector')
+    pkg = import_module('omasgan.baselines')
+    for m in pkgutil.iter_modules(pkg.__path__): import_module(f'{pkg.__name__}.{m.name}')
+    return METHODS
+
+# %% ../nbs/09_loo.ipynb #4e7b0c12
+METHODS = load_methods()
 
 # %% ../nbs/09_loo.ipynb #15c2a1da
 @dataclass
@@ -162,9 +164,6 @@ def labelled_scores(det:Detector, X)->dict:
     "Every score of `X` named as in the results: the main one by the method's label, its parts as `label/part`."
     t, label = det.score_terms(X), det.label or type(det).__name__
     return {label: t[det.main], **{f'{label}/{k}': v for k, v in t.items() if k != det.main}}
-
-METHODS = {'omasgan': OMASGAN, 'ganomaly': GANomaly, 'vae': VAE, 'egbad': EGBAD, 'anogan': AnoGAN, 'fencegan': FenceGAN, 'minlgan': MinLGAN,
-           'bdsg': BDSG, 'tailgan': TailGAN, 'deepsvdd': DeepSVDD, 'knn': KNN}
 
 # %% ../nbs/09_loo.ipynb #879734dc
 def _save_fig(path:Path, fig):

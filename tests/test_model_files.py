@@ -10,7 +10,7 @@ from omasgan.core import CheckpointError, atomic_write
 from omasgan.data import load_data, loo_split
 from omasgan.api import Detector
 from omasgan.detector import OMASGAN
-from omasgan.baselines import KNN
+from omasgan.baselines.core import KNN
 
 CLI = shutil.which('omasgan') or pytest.fail('the omasgan console script is not installed: pip install -e .')
 

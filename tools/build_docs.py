@@ -64,14 +64,14 @@ def front_matter(nb)->dict:
     return {}
 
 
-_SRC_LINK = re.compile(r'\[source\]\([^)]*?omasgan/(\w+\.py)#L(\d+)\)(\{[^}\n]*\})?')
+_SRC_LINK = re.compile(r'\[source\]\([^)]*omasgan/(\w+(?:/\w+)*)\.py#L(\d+)\)(\{[^}\n]*\})?')   # the last omasgan/: the package
 _ATTRS = re.compile(r'(\]\([^)\s]*\))\{[^}\n]*\}')          # pandoc attributes after a link: dropped
 _ROOT_LINK = re.compile(r'\]\(/(?!/)')                      # [x](/gan.html#y) -> [x](gan.html#y)
 _MD_IMG = re.compile(r'!\[([^\]]*)\]\(([^)\s]+)\)')
 
 def fix_markdown(md:str, site:'Site')->str:
     "Rewrite nbdev/Quarto markdown for a static site: relative links, source links, local images copied in."
-    md = _SRC_LINK.sub(lambda m: f'<a class="source-link" href="source/{m.group(1)}.html#L-{m.group(2)}">source</a>', md)
+    md = _SRC_LINK.sub(lambda m: f'<a class="source-link" href="source/{m.group(1).replace("/", ".")}.py.html#L-{m.group(2)}">source</a>', md)
     md = _ATTRS.sub(r'\1', md)
     md = _ROOT_LINK.sub('](', md)
     def img(m):
@@ -298,6 +298,12 @@ def generated_pages(proc:Path):
                                 '`tests/test_bad_input.py` runs every row.', 'nbs/90_cli.ipynb', 'From the Bad input section of')}
 
 
+def modules()->list:
+    "(dotted name, path) of every module of the package, subpackages included (`baselines.core`), but `_modidx`."
+    pys = sorted((ROOT/'omasgan').rglob('*.py'))
+    return [('.'.join(py.relative_to(ROOT/'omasgan').with_suffix('').parts), py) for py in pys if py.name != '_modidx.py']
+
+
 def source_pages(site:Site):
     "One page of highlighted source per module, with an anchor per line (`#L-12`); its colours are in site.css."
     from pygments import highlight
@@ -305,15 +311,14 @@ def source_pages(site:Site):
     from pygments.formatters import HtmlFormatter
     fmt = HtmlFormatter(linenos='table', lineanchors='L', anchorlinenos=True, cssclass='highlight')
     (site.out/'source').mkdir(exist_ok=True)
-    for py in sorted((ROOT/'omasgan').glob('*.py')):
-        if py.name == '_modidx.py': continue
-        body = highlight(py.read_text(), PythonLexer(), fmt)
-        (site.out/'source'/f'{py.name}.html').write_text(
-            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>omasgan/{py.name}</title>'
+    for mod, py in modules():
+        body, path = highlight(py.read_text(), PythonLexer(), fmt), py.relative_to(ROOT).as_posix()
+        (site.out/'source'/f'{mod}.py.html').write_text(
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{path}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
             f'<link rel="icon" href="data:,"><link rel="stylesheet" href="../site.css"></head>'
             f'<body class="site source-page"><main><p><a href="../index.html">omasgan</a> · '
-            f'<code>omasgan/{py.name}</code> (exported from the notebooks by nbdev)</p>{body}</main></body></html>')
+            f'<code>{path}</code> (exported from the notebooks by nbdev)</p>{body}</main></body></html>')
 
 
 # ---- the API index, the front page's citation, the shared files --------------------------------------------
@@ -326,7 +331,7 @@ def _patched(fn)->str|None:
 def public_names()->list:
     "(module, name, line, first docstring line) of every public name: each module's `__all__`, and the public methods of its classes."
     out = []
-    for py in sorted((ROOT/'omasgan').glob('*.py')):
+    for mod, py in modules():
         if py.name.startswith('_'): continue
         tree = ast.parse(py.read_text())
         names = next((ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
@@ -342,7 +347,6 @@ def public_names()->list:
             elif isinstance(n, (ast.Assign, ast.AnnAssign)):
                 for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
                     if isinstance(t, ast.Name): found.setdefault(t.id, (n.lineno, ''))
-        mod = py.stem
         for name in names:
             out.append((mod, name, *found.get(name, (1, ''))))
             out += [(mod, k, *v) for k, v in found.items()
@@ -354,7 +358,7 @@ def module_pages()->dict:
     "Module name -> the page of the notebook that exports it (`#| default_exp`)."
     out = {}
     for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
-        m = re.search(r'#\|\s*default_exp\s+(\w+)', nb.read_text())
+        m = re.search(r'#\|\s*default_exp\s+([\w.]+)', nb.read_text())
         if m: out.setdefault(m.group(1), nb.stem)
     return out
 
@@ -374,7 +378,7 @@ def api_page(site:Site, pages:dict):
             if spot: url, n_doc = f'{spot[0]}#{spot[1]}', n_doc + 1
             else:
                 url = f'source/{mod}.py.html#L-{line}'
-                site.entries.append({'t': name, 'u': url, 'p': f'omasgan/{mod}.py', 'k': 'api', 'd': doc[:160]})
+                site.entries.append({'t': name, 'u': url, 'p': f'omasgan/{mod.replace(".", "/")}.py', 'k': 'api', 'd': doc[:160]})
             lines.append(f'- [`{name}`]({url}){" — " + doc if doc else ""}{"" if spot else " *(source)*"}')
         cells.append(nbformat.v4.new_markdown_cell('\n'.join(lines)))
     intro = nbformat.v4.new_markdown_cell(

@@ -15,8 +15,8 @@ from omasgan.nets import make_nets, sample_z
 from omasgan.config import make_config
 from omasgan.loop import train
 from omasgan.gan import train_gan
-from omasgan.anogan import dcgan_stage, AnoGANConfig
-from omasgan.egbad import EGBAD
+from omasgan.baselines.anogan import dcgan_stage, AnoGANConfig
+from omasgan.baselines.egbad import EGBAD
 
 def spread(G)->float:
     G.eval()

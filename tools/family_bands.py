@@ -11,10 +11,10 @@ from omasgan.config import make_config
 from omasgan.gan import train_gan
 from omasgan.boundary import train_boundary, boundary_band
 from omasgan.loop import generate
-from omasgan.fencegan import FenceGAN
-from omasgan.minlgan import MinLGAN
-from omasgan.bdsg import BDSG
-from omasgan.tailgan import TailGAN
+from omasgan.baselines.fencegan import FenceGAN
+from omasgan.baselines.minlgan import MinLGAN
+from omasgan.baselines.bdsg import BDSG
+from omasgan.baselines.tailgan import TailGAN
 
 FAMILY = (FenceGAN, MinLGAN, BDSG, TailGAN)
 

@@ -12,10 +12,11 @@ from omasgan.data import mnist5k, loo_split
 from omasgan.loo import toy_split
 from omasgan.boundary import boundary_band
 from omasgan.loop import draw
-from omasgan.fencegan import FenceGAN
-from omasgan.minlgan import MinLGAN
-from omasgan.bdsg import BDSG, Flow, flow_nll
-from omasgan.tailgan import TailGAN
+from omasgan.baselines.fencegan import FenceGAN
+from omasgan.baselines.minlgan import MinLGAN
+from omasgan.baselines.bdsg import BDSG
+from omasgan.baselines.core import Flow, flow_nll
+from omasgan.baselines.tailgan import TailGAN
 
 def shares(cls, data, clamp:bool, **kw)->str:
     det = cls(progress=False, **kw).fit(data)
