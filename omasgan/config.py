@@ -108,7 +108,7 @@ class Config:
     eval_n: int = 512             # generated samples per evaluation (and at most as many validation samples)
     select: str = 'last'          # the state each stage ends with: 'last', or 'best' by its validation metric
     # speed (none of these changes what is computed, only how)
-    amp: str = 'auto'             # bf16 autocast of the networks: 'auto' (on CUDA only), 'bf16' or 'off'; losses and distances stay fp32
+    amp: str = 'auto'             # bf16 autocast of the networks: 'auto' (CUDA only), 'native' (CUDA, or a CPU with AVX-512 BF16 / AMX), 'bf16' or 'off'; losses and distances stay fp32
     compile: bool = False         # `torch.compile` the networks of every stage (pays a compile time per stage; see `10_bench`)
     chunk_elems: int = 2**22      # largest block of distances held at once by d and the nearest-neighbour scores: bounds their memory
 
@@ -120,7 +120,7 @@ class Config:
                                        'steps1', 'steps2', 'steps3', 'steps4'),
                            unit=('alpha', 'beta', 'gamma', 'band_lo', 'band_hi'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
                            fraction=('fpr',), below_one=('ema',), pairs=('betas',), flags=('compile', 'sn'),
-                           choices=dict(amp=('auto', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data'), d_target=('nearest', 'band')))
+                           choices=dict(amp=('auto', 'native', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data'), d_target=('nearest', 'band')))
         try: get_divergence(self.divergence)
         except (ValueError, TypeError) as e: bad.append(str(e))
         if not any(m.startswith(('band_lo ', 'band_hi ')) for m in bad) and not self.band_lo < self.band_hi:   # compared only when both are numbers
@@ -142,6 +142,7 @@ _QUICK = dict(lr=4e-4, ema=0.99, converge=5., min_steps=200, steps1=1500, steps3
 PROFILES = {
     'quick': dict(_QUICK, points=_POINTS),
     'quick-f': dict(_QUICK, divergence='pearson', gp=10., points=_POINTS),
+    'long': dict(_QUICK, amp='native', converge=2., steps1=3000, points=_POINTS),   # compared with quick on the inner folds of `07c_selection`
     'tiny': dict(width=8, z_dim=16, batch=32, steps1=8, steps2=4, steps3=4, steps4=4, bank=128, score_bank=128, log_every=2,
                  ckpt_every=4, eval_every=4, eval_n=64,
                  points={**_POINTS, 'batch': 64, 'steps1': 20, 'steps2': 10, 'steps3': 10, 'steps4': 10,

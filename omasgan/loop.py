@@ -18,8 +18,8 @@ from .scale import ddp_active, is_main, rank, gather_state, mean_over_ranks, syn
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'UNTRAINED', 'data_digest', 'fingerprint', 'job_fingerprint', 'check_fingerprint', 'NonFiniteError',
-           'Stage', 'StageLog', 'train', 'draw', 'frozen_grads', 'adam', 'to_device', 'amp_dtype', 'full_precision',
-           'speed_up', 'stop_kw', 'generate', 'ema_update', 'averaged']
+           'Stage', 'StageLog', 'train', 'draw', 'frozen_grads', 'adam', 'to_device', 'native_bf16', 'amp_dtype',
+           'full_precision', 'speed_up', 'stop_kw', 'generate', 'ema_update', 'averaged']
 
 # %% ../nbs/03b_loop.ipynb #b0aff1b9
 CKPT_FORMAT = 'omasgan-checkpoint-2'   # the format of a stage checkpoint; 2: with the job's fingerprint
@@ -284,10 +284,20 @@ def to_device(x:Tensor, device)->Tensor:
     x = x.to(device)
     return x.contiguous(memory_format=torch.channels_last) if x.device.type == 'cuda' and x.ndim == 4 else x
 
+# %% ../nbs/03b_loop.ipynb #3b7e51a0
+def native_bf16(device)->bool:
+    "Whether `device` computes bf16 natively: a CUDA GPU, or a CPU with AVX-512 BF16 or AMX instructions."
+    d = torch.device(device)
+    if d.type == 'cuda': return True
+    if d.type != 'cpu': return False
+    checks = [getattr(torch.cpu, n, None) for n in ('_is_avx512_bf16_supported', '_is_amx_tile_supported')]
+    return any(f is not None and bool(f()) for f in checks)
+
 # %% ../nbs/03b_loop.ipynb #c0face40
 def amp_dtype(cfg:Config, device)->torch.dtype|None:
     "The autocast dtype `cfg.amp` gives on `device`: `torch.bfloat16`, or None for full precision."
-    if cfg.amp == 'bf16' or (cfg.amp == 'auto' and torch.device(device).type == 'cuda'): return torch.bfloat16
+    kind = torch.device(device).type
+    if cfg.amp == 'bf16' or (cfg.amp == 'auto' and kind == 'cuda') or (cfg.amp == 'native' and native_bf16(device)): return torch.bfloat16
     return None
 
 # %% ../nbs/03b_loop.ipynb #b482d8c4
