@@ -103,11 +103,11 @@ def state_problem(st:dict, # what `load_checkpoint` read from a detector file
     if size is not None and held > size: return f"declares tensors of {held} bytes, more than the file's {size}: it is not a file Detector.save wrote"
 
 # %% ../nbs/03c_api.ipynb #edffc0ab
-def check_settings(base, # a configuration of the method: its fields give the names and the types
+def check_settings(base:type, # the method's configuration class (`Detector.config_class`): its fields' defaults give the names and the types
                    values:dict, # settings read from a file
                   )->dict:
-    "`values` with lists made tuples; one `CheckpointError` for the first name `base` lacks or value of another type than `base`'s."
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    "`values` with lists made tuples; one `CheckpointError` for the first name `base` lacks or value of another type than `base`'s defaults."
+    fields = {f.name: f.default for f in dataclasses.fields(base)}
     out = {}
     for k, v in values.items():
         if k not in fields: raise CheckpointError(f"setting {k!r} unknown to this version of omasgan")
@@ -193,6 +193,7 @@ class Detector:
     image_size = IMG_SIZE   # images are padded or resized to this square size; None keeps their own
     score_settings = ('fpr',)   # `Config` fields that change the scores (or the threshold) but not the training
     score_args = ()             # constructor arguments that change only the score (OMASGAN's `fd`): settings too (`--set fd=...`)
+    config_class = None         # the dataclass `make_config` returns: its fields are the method's settings
 
     def __init_subclass__(cls, method:str|None=None, order:float=0, **kw):
         super().__init_subclass__(**kw); register(cls, method, order)
@@ -203,19 +204,20 @@ class Detector:
                  progress:bool=True, # progress bars while fitting
                  **overrides, # settings of the method's configuration (see `make_config`)
                 ):
-        self.make_config(profile, 'images', **overrides)          # validate now, not after loading the data
         self.profile, self.seed, self.val_frac, self.progress, self.overrides = profile, seed, val_frac, progress, overrides
+        self._configs = {}                                        # data kind → its configuration, resolved once by `config`
+        self.config('images')                                     # validate now, not after loading the data
         self.device = get_device(device)
         self.fitted = False
 
     @classmethod
     def make_config(cls, profile:str, kind:str, **overrides):
-        "The method's configuration for `profile` and data `kind` ('images' or 'points')."
+        "The method's configuration for `profile` and data `kind` ('images' or 'points'); a detector calls it through `config`, once per kind."
         raise NotImplementedError
     @classmethod
     def setting_names(cls)->set:
         "The names `overrides` may use."
-        return {f.name for f in dataclasses.fields(cls.make_config('tiny', 'images'))} | set(cls.score_args)
+        return {f.name for f in dataclasses.fields(cls.config_class)} | set(cls.score_args)
     def _train(self, x:Tensor, ckpt_dir)->None:
         "Train on normal data `x` (on the device); set `self.nets`, `self.history` and the `buffers`."
         raise NotImplementedError
@@ -236,6 +238,14 @@ class Detector:
         if not self.fitted: raise RuntimeError(f"this {type(self).__name__} is not fitted yet: call fit(X) first")
     def _loaded(self, st:dict)->None:
         "Hook for a subclass to adapt a detector just read from a file (`st`: the file's state)."
+
+# %% ../nbs/03c_api.ipynb #755f2851
+@patch
+def config(self:Detector, kind:str='images', # 'images' or 'points': the kind of data `fit` found
+          ):
+    "The configuration for data of `kind`, made by `make_config` from `profile` and `overrides` on first use; the same object after."
+    if kind not in self._configs: self._configs[kind] = self.make_config(self.profile, kind, **self.overrides)
+    return self._configs[kind]
 
 # %% ../nbs/03c_api.ipynb #822d8595
 @patch
@@ -285,7 +295,7 @@ def fit(self:Detector, X, # normal training data (see above), or a `Split`
     if input_hw is not None and x.ndim == 4: self.input_hw = tuple(input_hw)
     if x_val.shape[1:] != x.shape[1:]: raise ValueError(f"validation samples have shape {tuple(x_val.shape[1:])}, training samples {tuple(x.shape[1:])}")
     self.kind = 'points' if x.ndim == 2 else 'images'
-    self.cfg = self.make_config(self.profile, self.kind, **self.overrides)
+    self.cfg = self.config(self.kind)
     self.sample_shape = tuple(x.shape[1:])
     t0 = time.time()
     self.log_dir, self._x_val = log_dir, to_device(x_val, self.device)   # what a stage's monitor may see: validation data only
@@ -411,15 +421,14 @@ def load(cls:Detector, path:str|Path, # a file written by `save`
 def _from_state(cls:Detector, st:dict, # a file's state, checked by `state_problem`
                 device:torch.device, nets:dict)->Detector:
     "The detector a file's state describes (the body of `load`: an error raised here comes from the file's values)."
-    base = cls.make_config('tiny', st['kind'])
-    overrides = check_settings(base, st.get('overrides', {}))
+    overrides = check_settings(cls.config_class, st.get('overrides', {}))
     init = st.get('init', {'fd': st['fd']} if 'fd' in st else {})
     args = [n for n, a in inspect.signature(cls.__init__).parameters.items() if a.kind in (a.POSITIONAL_OR_KEYWORD, a.KEYWORD_ONLY)]
     bad = [k for k in init if k not in args or k in ('self', 'profile', 'seed', 'device', 'progress', 'generator', 'critic')]
     if bad: raise CheckpointError(f"argument {bad[0]!r} unknown to this version of omasgan")
     det = cls(st['profile'], st['seed'], device, progress=False, **init, **nets, **overrides)
-    det.cfg = type(base)(**check_settings(base, st['config']))
     det.kind, det.sample_shape = st['kind'], tuple(st['sample_shape'])
+    det.cfg = det._configs[det.kind] = cls.config_class(**check_settings(cls.config_class, st['config']))   # the one resolved at fit, as saved
     det.value_range = tuple(st['value_range'])
     det.input_hw = tuple(st.get('input_hw') or ()) or None
     with torch.device('meta'): shapes = det._build()       # shapes only, no memory: a file cannot make `load` build what it does not hold

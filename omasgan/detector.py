@@ -158,7 +158,7 @@ def check_nets(G:nn.Module, # a generator with a `z_dim` attribute
 class OMASGAN(Detector, method='omasgan', order=0):
     "The OMASGAN anomaly detector: four training stages, then the anomaly score AS (higher = more anomalous)."
     label, main, buffers, ddp = 'OMASGAN', 'AS', ('bank',), True
-    score_settings, score_args = ('lam_as', 'nn_k', 'fpr'), ('fd',)
+    score_settings, score_args, config_class = ('lam_as', 'nn_k', 'fpr'), ('fd',), Config
 
     def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
                  seed:int=0, # seed of everything random in `fit`

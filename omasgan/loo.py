@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_loo.ipynb #e6a8577f
 from __future__ import annotations
-import contextlib, dataclasses, errno, inspect, io, json, math, pkgutil, sys, time, traceback
+import contextlib, dataclasses, errno, io, json, math, pkgutil, sys, time, traceback
 from importlib import import_module
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -24,7 +24,7 @@ from .scale import launched, initialized, is_main, rank, world, rank_device, bro
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'TOY_CLASS', 'METHODS', 'COLUMNS', 'DISK_ERRORS', 'toy_split', 'experiment_classes', 'experiment_split',
-           'load_methods', 'Settings', 'method_overrides', 'config_overrides', 'fit_and_score', 'labelled_scores',
+           'load_methods', 'Settings', 'method_overrides', 'job_detector', 'fit_and_score', 'labelled_scores',
            'plot_job', 'job_name', 'run_job', 'rescore_job', 'job_config', 'settings_from_job', 'cost_markdown',
            'results_markdown', 'write_results', 'plot_results', 'plot_convergence', 'finished_results', 'run_loo']
 
@@ -138,18 +138,22 @@ def method_overrides(cls:type, # a `Detector` class
     names = cls.setting_names()
     return {k: v for k, v in overrides.items() if k in names}
 
-def config_overrides(cls:type, overrides:dict)->dict:
-    "The overrides of `cls`'s configuration: `method_overrides` without the score arguments of its constructor (`Detector.score_args`, e.g. `fd`)."
-    return {k: v for k, v in method_overrides(cls, overrides).items() if k not in cls.score_args}
+# %% ../nbs/09_loo.ipynb #543bc00a
+def job_detector(method:str, # key of `METHODS`
+                 st:Settings, seed:int, # the experiment
+                 progress:bool=False, # progress bars while fitting
+                )->Detector:
+    "The unfitted detector of a job: `method` with the run's overrides it has settings for; its `config` is the job's."
+    cls = METHODS[method]
+    return cls(st.profile, seed=seed, device=st.device, progress=progress, **method_overrides(cls, st.overrides))
 
-def fit_and_score(method:str, # key of `METHODS`
+# %% ../nbs/09_loo.ipynb #6882d2ae
+def fit_and_score(det:Detector, # the job's detector (`job_detector`), not fitted yet
                   split:Split, st:Settings, seed:int, # the experiment
                   job:Path, # the job folder: checkpoints, `model.pt`, `samples.png`
-                  progress:bool, # progress bars
                  )->dict|None:
-    "Fit `method` on the split's normal train/val data, save it and its samples; its scores of the test set, main score first."
-    cls = METHODS[method]
-    det = cls(st.profile, seed=seed, device=st.device, progress=progress, **method_overrides(cls, st.overrides))
+    "Fit `det` on the split's normal train/val data, save it and its samples; its scores of the test set, main score first."
+    cls = type(det)
     det.fit(split.train, split.val, ckpt_dir=job/'ckpt', input_hw=split.raw_hw or NATIVE_HW.get(st.dataset), log_dir=job/'logs',
             job=dict(dataset=st.dataset, protocol=st.protocol_name, abnormal_class=split.abnormal_class))
     if ddp_active() and not is_main(): return None         # under DDP rank 0 alone saves and scores
@@ -228,14 +232,15 @@ def run_job(method:str, # key of `METHODS`
            )->dict:
     "Fit `method` on `split`, score its test set, write scores, figures and (last) `result.json`; return the result."
     writer = not ddp_active() or is_main()                  # under DDP the other ranks only train
+    det = job_detector(method, st, seed, progress)           # its configuration, resolved once, is what config.json records and fit uses
     if writer:
         job.mkdir(parents=True, exist_ok=True)
         (job/'failed.json').unlink(missing_ok=True)
-        atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
+        atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed, det), indent=1))
     measured = reset_peak_rss()                             # the job's own peak memory (else the process's so far)
     t0 = time.time()
     seed_everything(seed)
-    scores = fit_and_score(method, split, st, seed, job, progress)
+    scores = fit_and_score(det, split, st, seed, job)
     if not writer: return None
     seconds, peak = time.time() - t0, peak_rss()
     result = _write_scores(scores, split, st, seed, job, dict(seconds=seconds, peak_rss_mib=peak and round(peak / 2**20), peak_of_job=measured,
@@ -263,24 +268,23 @@ def rescore_job(method:str, split:Split, st:Settings, seed:int, # the finished j
     """Score a finished job again from its saved model with the score settings of `st` (`Detector.rescored`: the
     networks are not trained again); rewrite its model, configuration, scores and result, which keeps the fit's time."""
     cls, old = METHODS[method], json.loads((job/'result.json').read_text())
-    det = cls.load(job/'model.pt', device=st.device)
-    cfg = cls.make_config(st.profile, det.kind, **config_overrides(cls, st.overrides))
-    defaults = {k: st.overrides.get(k, v.default) for k, v in inspect.signature(cls.__init__).parameters.items() if k in det._init_kw()}   # e.g. --set fd=...
-    try: det.rescored(split.val, cfg, **defaults)
+    det, asked = cls.load(job/'model.pt', device=st.device), job_detector(method, st, seed)   # the saved one, and the one `st` asks for
+    try: det.rescored(split.val, asked.config(det.kind), **asked._init_kw())                  # its score settings, and arguments such as fd
     except ValueError as e: raise ValueError(f"{job.name}: {e}; run it in another --out") from None
     scores = labelled_scores(det, split.test)
     det.save(job/'model.pt')
-    atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed), indent=1))
+    atomic_write(job/'config.json', json.dumps(job_config(method, split, st, seed, asked), indent=1))
     info = {k: v for k, v in old.items() if k not in ('job', 'rows')}
     return _write_scores(scores, split, st, seed, job, {**info, 'rescored': time.strftime('%Y-%m-%d %H:%M:%S')})
 
 # %% ../nbs/09_loo.ipynb #30cac466
-def job_config(method:str, split:Split, st:Settings, seed:int)->dict:
-    "Everything that defines a job, the resolved `Config` included: `settings_from_job` (and `omasgan rerun`) runs it again."
+def job_config(method:str, split:Split, st:Settings, seed:int, # the job
+               det:Detector, # its detector (`job_detector`): its configuration for the split's data is the job's
+              )->dict:
+    "Everything that defines a job, the resolved configuration included: `settings_from_job` (and `omasgan rerun`) runs it again."
     from omasgan import __version__
     kind = 'points' if split.train.ndim == 2 else 'images'
-    cls = METHODS[method]
-    cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(cls.make_config(st.profile, kind, **config_overrides(cls, st.overrides))).items()}
+    cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(det.config(kind)).items()}
     return dict(format='omasgan-job-1', method=method, dataset=st.dataset, protocol=st.protocol, abnormal_class=split.abnormal_class,
                 seed=seed, profile=st.profile, overrides=st.overrides, config=cfg,
                 data_root=st.data_root, download=st.download, omasgan=__version__, torch=torch.__version__)

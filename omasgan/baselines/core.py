@@ -302,11 +302,11 @@ class KNNConfig:
 
 class KNN(Detector, method='knn', order=100):
     "kNN on raw values: the mean distance to the `k` nearest normal training samples (higher = more anomalous)."
-    label, main, buffers = 'kNN', 'kNN', ('bank',)
+    label, main, buffers, config_class = 'kNN', 'kNN', ('bank',), KNNConfig
     @classmethod
     def make_config(cls, profile, kind, **overrides)->KNNConfig:
-        _unknown(KNNConfig, overrides); make_config(profile, kind)       # the profile must exist, though kNN has no budget
-        return KNNConfig(**overrides)
+        _unknown(cls.config_class, overrides); make_config(profile, kind)       # the profile must exist, though kNN has no budget
+        return cls.config_class(**overrides)
     def _train(self, x:Tensor, ckpt_dir):
         self.bank, self.nets, self.history = x.flatten(1).float(), {}, {}
         if len(self.bank) < self.cfg.k: raise ValueError(f"kNN needs at least k = {self.cfg.k} training samples, got {len(self.bank)}")
