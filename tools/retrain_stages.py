@@ -1,0 +1,43 @@
+#!/usr/bin/env python
+"""Stages 3 and 4 trained again from the G, D and B of kept inner-fold detectors (`tools/inner_selection.py`),
+under another seed or a variant of their settings: how much of a fold's AUROC comes from stages 3-4 alone.
+Prints one JSON line per (fold, variant, seed): every term's inner AUROC and G''s validation MMD² along stage 3.
+Only the training classes enter (the folds' pseudo-anomalies); no outer test image is read.
+
+    python tools/retrain_stages.py "runs/selection/quick+amp=bf16+converge=2+steps1=3000" --only 0:1 5:4 7:6 --variants ref beta1 --seed 2
+"""
+import argparse, dataclasses, glob, json, re, time, torch
+ap = argparse.ArgumentParser(); ap.add_argument('folds'); ap.add_argument('--only', nargs='*'); ap.add_argument('--variants', nargs='*', default=['ref'])
+ap.add_argument('--out', default=None); ap.add_argument('--seed', type=int, default=1); args = ap.parse_args()
+torch.set_num_threads(1)
+from omasgan.api import Detector
+from omasgan import OMASGAN  # registers the method
+from omasgan.selection import inner_split
+from omasgan.data import load_data
+from omasgan.retrain import train_retrain
+from omasgan.detector import train_detector
+from omasgan.convergence import GeneratorMonitor
+from omasgan.loop import generate
+from omasgan.core import seed_everything
+from sklearn.metrics import roc_auc_score
+VARIANTS = {'ref': {}, 'beta1': dict(beta=1.0), 'lr4': dict(lr=1e-4), 'alpha1': dict(alpha=1.0), 'steps3_100': dict(steps3=100)}
+data = load_data('mnist5k')
+for m in sorted(glob.glob(f'{args.folds}/model_c*_h*_s0.pt')):
+    c, h = map(int, re.search(r'c(\d+)_h(\d+)', m).groups())
+    if args.only and f'{c}:{h}' not in args.only: continue
+    sp = inner_split(data, c, h, 'ganomaly', 0); y = sp.test_labels.numpy()
+    for v in args.variants:
+        det = Detector.load(m)
+        x, xv = det._prepare(sp.train).to(det.device), det._prepare(sp.val).to(det.device)
+        N = det.nets; cfg = dataclasses.replace(det.cfg, **VARIANTS[v]); cfg4 = dataclasses.replace(det.cfg, steps3=cfg.steps3)
+        seed_everything(args.seed); t0 = time.time()
+        Gp, C, h3 = train_retrain(x, N['G'], N['D'], N['B'], cfg, monitor=GeneratorMonitor('Gp', xv, x, cfg, N['G'].z_dim), eval_every=50, progress=False)
+        J, h4 = train_detector(x, Gp, N['B'], C, cfg4, progress=False)
+        det.nets.update(Gp=Gp.eval(), C=C.eval(), J=J.eval()); det.bank = generate(Gp.eval(), det.cfg.score_bank); det._bank_features = None
+        with torch.no_grad(): det._fit_scores(xv)
+        terms = {k: roc_auc_score(y, s) for k, s in det.score_terms(sp.test).items()}
+        mmd = [(r['step'], round(r['mmd'], 4)) for r in h3 if r.get('mmd') is not None]
+        rec = dict(fold=f'{c}:{h}', variant=v, seed=args.seed, terms=terms, mmd=mmd, noise=h3[-1].get('mmd_noise'), seconds=time.time() - t0)
+        print(json.dumps(rec), flush=True)
+        if args.out:
+            with open(args.out, 'a') as f: f.write(json.dumps(rec) + '\n')
