@@ -12,7 +12,8 @@ from .files import collect, write_all, remove_owned
 
 # %% auto #0
 __all__ = ['MAX_MEMBERS', 'get_device', 'seed_everything', 'rng_state', 'set_rng_state', 'atomic_write', 'CheckpointError',
-           'check_archive', 'save_checkpoint', 'load_checkpoint', 'run_dir', 'peak_rss', 'reset_peak_rss']
+           'check_archive', 'save_checkpoint', 'load_checkpoint', 'run_dir', 'peak_rss', 'reset_peak_rss', 'in_test',
+           'budget']
 
 # %% ../nbs/00_core.ipynb #ed512d6e
 def _mps_available()->bool: return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
@@ -162,3 +163,14 @@ def reset_peak_rss()->bool:
         with open('/proc/self/clear_refs', 'w') as f: f.write('5')
         return True
     except OSError: return False
+
+# %% ../nbs/00_core.ipynb #f3a899ca
+def in_test()->bool:
+    "Whether this is a test run: `$IN_TEST` is set (nbdev's `test_nb` sets it; a reader's kernel does not)."
+    return bool(os.environ.get('IN_TEST'))
+
+def budget(full, # what a cell uses when the page is run: the budget its saved outputs were made with
+           *, short, # what it uses under test: a shorter budget that still passes the cell's checks
+          ):
+    "`full`, or `short` when `in_test()`: a page's budget and the test suite's, named together."
+    return short if in_test() else full
