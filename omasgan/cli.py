@@ -255,13 +255,9 @@ def bench_cmd(args)->Path:
     print(f"\nJSON: {out}")
     return out
 
-# %% ../nbs/90_cli.ipynb #e70f3870
-def make_parser()->argparse.ArgumentParser:
-    "The `omasgan` argument parser with all sub-commands."
-    fmt = argparse.ArgumentDefaultsHelpFormatter
-    p = _Parser(prog='omasgan', description='OMASGAN anomaly detection: training, leave-one-out experiments, scoring.', formatter_class=fmt)
-    sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
-    sub.required = True
+# %% ../nbs/90_cli.ipynb #e70f386a
+def _cmd_loo(sub, fmt):
+    "The `loo` command: leave-one-out experiments."
     from omasgan.loo import METHODS, Settings
     lo = sub.add_parser('loo', help='leave-one-out experiments (the main job)', formatter_class=fmt,
                         description='Leave-one-out experiments: for each abnormal class, seed and method, fit on normal data and score the test split. Resumable.')
@@ -274,6 +270,9 @@ def make_parser()->argparse.ArgumentParser:
     lo.add_argument('--rescore', action='store_true', help="score the finished jobs again from their saved models with this version's score settings (no training)")
     _add_model_args(lo)
     lo.set_defaults(func=loo)
+
+def _cmd_rerun(sub, fmt):
+    "The `rerun` command: one job again from its config.json."
     rr = sub.add_parser('rerun', help="run one job again from its config.json", formatter_class=fmt,
                         description="Run one job of a LOO run again, from the seed and resolved configuration in its config.json.")
     rr.add_argument('job', help='a job folder (runs/NAME/jobs/JOB) or its config.json')
@@ -282,6 +281,10 @@ def make_parser()->argparse.ArgumentParser:
     rr.add_argument('--quiet', action='store_true', help='no progress bars')
     rr.add_argument('--overwrite', action='store_true', help='replace existing results in --out')
     rr.set_defaults(func=rerun)
+
+def _cmd_fit(sub, fmt):
+    "The `fit` command: fit and save one detector."
+    from omasgan.loo import METHODS
     ft = sub.add_parser('fit', help='fit one detector and save it', formatter_class=fmt,
                         description='Fit one detector (OMASGAN or a baseline) on the normal training data of one split and save it.')
     _add_data_args(ft)
@@ -292,6 +295,10 @@ def make_parser()->argparse.ArgumentParser:
     ft.add_argument('--ddp', action='store_true', help='under torchrun: train on all ranks with DDP (OMASGAN only)')
     _add_model_args(ft)
     ft.set_defaults(func=fit)
+
+# %% ../nbs/90_cli.ipynb #e70f386b
+def _cmd_score(sub, fmt):
+    "The `score` command: score files with a saved detector."
     sc = sub.add_parser('score', help='score image or .npy files with a saved detector', formatter_class=fmt,
                         description='Score image files or .npy arrays with a detector saved by omasgan fit: a CSV of file,index,score,anomaly.')
     sc.add_argument('files', nargs='+', help='image files (png, jpg, ...), .npy arrays, or folders of them')
@@ -300,6 +307,9 @@ def make_parser()->argparse.ArgumentParser:
     sc.add_argument('--device', default=None, help="'cuda', 'mps' or 'cpu'; automatic when not given")
     sc.add_argument('--overwrite', action='store_true', help='replace an existing --out file')
     sc.set_defaults(func=score)
+
+def _cmd_preview(sub, fmt):
+    "The `preview` command: a figure of one split."
     pv = sub.add_parser('preview', help='write a figure of one LOO split', description='Write a figure of the normal and anomalous images of one LOO split.', formatter_class=fmt)
     _add_data_args(pv)
     pv.add_argument('--abnormal-class', type=count('--abnormal-class', 0), default=0, help='class left out as the anomaly')
@@ -307,6 +317,9 @@ def make_parser()->argparse.ArgumentParser:
     pv.add_argument('--out', default='runs/preview', help='output folder')
     pv.add_argument('--overwrite', action='store_true', help='replace an existing figure')
     pv.set_defaults(func=preview)
+
+def _cmd_bench(sub, fmt):
+    "The `bench` command: stage timings against the hardware limit."
     bn = sub.add_parser('bench', help="time each stage against the hardware's limit", formatter_class=fmt,
                         description="Time every stage's training and the scoring against the limit of the hardware (the same network "
                                     "passes in a bare loop), and the d term's time and memory as the bank grows; print tables, write JSON.")
@@ -319,6 +332,15 @@ def make_parser()->argparse.ArgumentParser:
     _add_model_args(bn)
     bn.add_argument('--out', default='bench.json', help='JSON output file')
     bn.set_defaults(func=bench_cmd)
+
+# %% ../nbs/90_cli.ipynb #e70f3870
+def make_parser()->argparse.ArgumentParser:
+    "The `omasgan` argument parser with all sub-commands."
+    fmt = argparse.ArgumentDefaultsHelpFormatter
+    p = _Parser(prog='omasgan', description='OMASGAN anomaly detection: training, leave-one-out experiments, scoring.', formatter_class=fmt)
+    sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
+    sub.required = True
+    for add in (_cmd_loo, _cmd_rerun, _cmd_fit, _cmd_score, _cmd_preview, _cmd_bench): add(sub, fmt)
     return p
 
 # %% ../nbs/90_cli.ipynb #2c0a283a

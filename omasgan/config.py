@@ -6,6 +6,7 @@
 from __future__ import annotations
 import dataclasses, math
 from dataclasses import dataclass
+from fastcore.basics import patch
 from .divergences import get_divergence
 
 # %% auto #0
@@ -92,6 +93,7 @@ class Config:
     steps3: int = 200             # stage-3 steps
     alpha: float = 0.7            # weight of real data among C's positives (1 - α: G(z))
     beta: float = 0.7             # weight of G'(z) among C's negatives (1 - β: B(z))
+    ema_critic: float = 0.        # decay of an exponential moving average of the weights of C (stage 3) and J (stage 4), the critics the score reads; 0 = off
     # stage 4: J
     steps4: int = 160             # stage-4 steps
     gamma: float = 0.6            # weight of real data among J's normal side (1 - γ: G'(z))
@@ -114,20 +116,25 @@ class Config:
 
     def __post_init__(self): self.validate()
 
-    def validate(self):
-        "Check types and ranges; raise one `ValueError` naming every bad field."
-        bad = field_errors(self, ints=('n_critic', 'min_steps', 'band_k', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'nn_k', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
-                                       'steps1', 'steps2', 'steps3', 'steps4'),
-                           unit=('alpha', 'beta', 'gamma', 'band_lo', 'band_hi'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
-                           fraction=('fpr',), below_one=('ema',), pairs=('betas',), flags=('compile', 'sn'),
-                           choices=dict(amp=('auto', 'native', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data'), d_target=('nearest', 'band')))
-        try: get_divergence(self.divergence)
-        except (ValueError, TypeError) as e: bad.append(str(e))
-        if not any(m.startswith(('band_lo ', 'band_hi ')) for m in bad) and not self.band_lo < self.band_hi:   # compared only when both are numbers
-            bad.append(f"band_lo must be below band_hi, got {self.band_lo!r} and {self.band_hi!r}")
-        if bad: raise ValueError('; '.join(bad))
+# %% ../nbs/03a_config.ipynb #1858e6a7
+@patch
+def validate(self:Config):
+    "Check types and ranges; raise one `ValueError` naming every bad field."
+    bad = field_errors(self, ints=('n_critic', 'min_steps', 'band_k', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'nn_k', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
+                                   'steps1', 'steps2', 'steps3', 'steps4'),
+                       unit=('alpha', 'beta', 'gamma', 'band_lo', 'band_hi'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
+                       fraction=('fpr',), below_one=('ema', 'ema_critic'), pairs=('betas',), flags=('compile', 'sn'),
+                       choices=dict(amp=('auto', 'native', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data'), d_target=('nearest', 'band')))
+    try: get_divergence(self.divergence)
+    except (ValueError, TypeError) as e: bad.append(str(e))
+    if not any(m.startswith(('band_lo ', 'band_hi ')) for m in bad) and not self.band_lo < self.band_hi:   # compared only when both are numbers
+        bad.append(f"band_lo must be below band_hi, got {self.band_lo!r} and {self.band_hi!r}")
+    if bad: raise ValueError('; '.join(bad))
 
-    def steps(self)->dict: return dict(stage1=self.steps1, stage2=self.steps2, stage3=self.steps3, stage4=self.steps4)
+@patch
+def steps(self:Config)->dict:
+    "The step cap of each stage, by stage name."
+    return dict(stage1=self.steps1, stage2=self.steps2, stage3=self.steps3, stage4=self.steps4)
 
 # %% ../nbs/03a_config.ipynb #5432dbd4
 _EPOCHS_500 = 35_000   # ≈ 500 epochs of 4,500 images at batch 64

@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from .data import Data
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
 from .config import Config, make_config
-from .loop import Stage, train, draw, adam, speed_up, generate
+from .loop import Stage, train, draw, adam, speed_up, generate, averaged
 from .gan import train_gan
 from .scale import wrap
 from .convergence import GeneratorMonitor, BoundaryMonitor, SeparationMonitor
@@ -44,16 +44,18 @@ def detector_stage(x:Tensor, # normal training data
     "Stage 4 as a `Stage`: J (a copy of C) learns B(z) as anomalous against x and G'(z)."
     Gp_ref, B_ref, J = frozen_copy(Gp), frozen_copy(B), trainable_copy(C)
     opt = adam(J, cfg)
+    J_avg, update_j = averaged(J, cfg, cfg.ema_critic)   # the J the score reads: averaged when `cfg.ema_critic` > 0
     n, z_dim, dev = cfg.batch, Gp_ref.z_dim, x.device
     Jw = wrap(J)                         # DDP under `--ddp` (`09b_scale`)
     def step():
         with torch.no_grad(): gp_, bz = Gp_ref(sample_z(n, z_dim, dev)), B_ref(sample_z(n, z_dim, dev))
         loss = j_loss(anomaly_logit(Jw, draw(x, n)), anomaly_logit(Jw, gp_) if cfg.gamma < 1 else torch.zeros(1, device=dev),
                       anomaly_logit(Jw, bz), cfg.gamma)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); update_j()
         return dict(J=loss.detach())
-    meta = dict(data_shape=tuple(x.shape[1:]), z_dim=z_dim, steps=cfg.steps4, gamma=cfg.gamma)
-    return Stage('stage4', cfg.steps4, speed_up(step, cfg, dev, Gp_ref, B_ref, J), dict(J=J), dict(J=opt), meta=meta)
+    meta = dict(data_shape=tuple(x.shape[1:]), z_dim=z_dim, steps=cfg.steps4, gamma=cfg.gamma, ema_critic=cfg.ema_critic)
+    return Stage('stage4', cfg.steps4, speed_up(step, cfg, dev, Gp_ref, B_ref, J),
+                 dict(J=J_avg, **({'J_train': J} if J_avg is not J else {})), dict(J=opt), meta=meta)
 
 def train_detector(x:Tensor, Gp:nn.Module, B:nn.Module, C:nn.Module, cfg:Config, **kwargs)->tuple:
     "Train stage 4; returns (J, history). `kwargs` go to `train`."

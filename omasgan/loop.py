@@ -167,6 +167,61 @@ def _better(v:float, best:dict|None, mode:str)->bool:
     return best is None or (v <= best['value'] if mode == 'min' else v >= best['value'])
 
 # %% ../nbs/03b_loop.ipynb #f880618c
+def _resume(stage:Stage, path:Path|None, select:str)->tuple:
+    "(start step, history, best state, what ended the stage) from `stage`'s checkpoint at `path`; a fresh start without one."
+    if path is None or not path.exists(): return 0, [], None, None
+    ck = load_checkpoint(path)
+    start, history = stage.load_state_dict(ck, path)   # the stage's own set-up first (it names the setting), then the job
+    check_fingerprint(ck, path)
+    return start, history, ck.get('best') if select == 'best' else None, ck.get('ended')   # 'criterion': the stage had met it
+
+def _read(stage:Stage, sums:dict, n:int, done:int)->dict:
+    "The history row of the last `n` steps: the mean of each summed loss (over the ranks too; one host sync); raises on a non-finite loss or weight."
+    vals = mean_over_ranks(torch.stack(list(sums.values()))).tolist()
+    if not all(math.isfinite(v) for v in vals) or not _finite_params(stage.modules):
+        bad = [k for k, v in zip(sums, vals) if not math.isfinite(v)]
+        what = f"loss {', '.join(bad)}" if bad else 'parameters'
+        raise NonFiniteError(f"{stage.name}: non-finite {what} at step {done} (of {stage.steps}); "
+                             f"try a lower learning rate (lr) or another divergence")
+    return dict(step=done, **{k: v / n for k, v in zip(sums, vals)})
+
+def _snapshot(stage:Stage)->dict:
+    "A copy of every network's weights (the state `select='best'` keeps)."
+    return {k: {p: t.detach().clone() for p, t in m.state_dict().items()} for k, m in stage.modules.items()}
+
+# %% ../nbs/03b_loop.ipynb #f880619b
+def _evaluate(stage:Stage, row:dict, monitor:Callable, until_converged:bool, min_steps:int)->str|None:
+    "Add `monitor`'s validation metrics (and whether its criterion holds) to `row`; 'criterion' when that ends the stage here."
+    with torch.no_grad(): row.update(monitor(stage))     # validation data only; draws nothing from the training streams
+    if not hasattr(monitor, 'converged'): return None
+    row['criterion_met'] = float(monitor.converged(row))
+    return 'criterion' if until_converged and row['criterion_met'] and min_steps <= row['step'] < stage.steps else None
+
+def _save(stage:Stage, path:Path, done:int, history:list, best:dict|None, ended:str|None, writer:bool)->None:
+    "Checkpoint the stage at step `done` with its history, best state, end and job fingerprint (rank 0 writes under DDP)."
+    rngs = gather_state(rng_state()) if ddp_active() else None  # every rank's random stream, for a DDP resume
+    extra = {**({'rng_ranks': rngs} if rngs else {}), **({'best': best} if best is not None else {}),
+             **({'ended': ended} if ended else {}), **({'fingerprint': _JOB.get()} if _JOB.get() else {})}
+    if writer: save_checkpoint(path, {**stage.state_dict(done, history), **extra})
+
+def _finish(stage:Stage, history:list, monitor, ended:str|None, best:dict|None)->None:
+    "Record what ended `stage` and which step's state it keeps (the best one's weights loaded); mark that row `selected`."
+    stage.ended = ended or 'cap'                        # what ended the stage: its criterion, or its step cap
+    stage.selected = history[-1]['step'] if history else stage.steps
+    if history and hasattr(monitor, 'converged'): history[-1]['ended_by_criterion'] = float(ended == 'criterion')
+    if best is not None:                                # select='best': the state the validation metric liked best
+        for k, m in stage.modules.items(): m.load_state_dict(best['modules'][k])
+        stage.selected = best['step']
+    for r in history:
+        r.pop('selected', None)
+        if r['step'] == stage.selected: r['selected'] = 1
+
+def _bar(stage:Stage, start:int):
+    "A tqdm progress bar of `stage`'s steps, on stderr."
+    from tqdm.auto import tqdm
+    return tqdm(total=stage.steps, initial=start, desc=stage.name, leave=False, dynamic_ncols=True, file=sys.stderr)
+
+# %% ../nbs/03b_loop.ipynb #f880619d
 def train(stage:Stage, # the stage to run
           ckpt_dir:str|Path|None=None, # folder for `<stage.name>.pt`; resumes from it when present
           ckpt_every:int=200, # steps between checkpoints
@@ -184,74 +239,39 @@ def train(stage:Stage, # the stage to run
     if select not in ('last', 'best'): raise ValueError(f"select must be 'last' or 'best', got {select!r}")
     objective = getattr(monitor, 'objective', None)
     if select == 'best' and objective is None: raise ValueError(f"{stage.name}: select='best' needs a monitor with an objective")
-    path = Path(ckpt_dir)/f'{stage.name}.pt' if ckpt_dir is not None else None
     if until_converged and not hasattr(monitor, 'converged'): raise ValueError(f"{stage.name}: until_converged needs a monitor with a convergence criterion")
-    start, history, best, ended = 0, [], None, None
-    if path is not None and path.exists():
-        ck = load_checkpoint(path)
-        start, history = stage.load_state_dict(ck, path)   # the stage's own set-up first (it names the setting), then the job
-        check_fingerprint(ck, path)
-        best = ck.get('best') if select == 'best' else None
-        ended = ck.get('ended')                         # 'criterion': the stage had already met its criterion
+    path = Path(ckpt_dir)/f'{stage.name}.pt' if ckpt_dir is not None else None
+    start, history, best, ended = _resume(stage, path, select)
     sync_tensors(stage.extra.values())                  # under DDP: rank 0's sample banks and counters
     writer = not ddp_active() or is_main()              # under DDP rank 0 alone writes checkpoints, logs and shows progress
     log = StageLog(log_dir, stage.name, start) if log_dir is not None and writer else None
     for m in stage.modules.values():
         if any(p.requires_grad for p in m.parameters()): m.train()
-    bar = None
-    if progress and writer and stage.steps > start and ended is None:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=stage.steps, initial=start, desc=stage.name, leave=False, dynamic_ncols=True, file=sys.stderr)
-    sums, n, last_ck = None, 0, start
-    kill_at = _kill_point()
+    bar = _bar(stage, start) if progress and writer and stage.steps > start and ended is None else None
+    sums, n, last_ck, kill_at = None, 0, start, _kill_point()
     try:
-        for i in range(start, stage.steps if ended is None else start):
+        for done in range(start + 1, (stage.steps if ended is None else start) + 1):
             losses = stage.step()
-            sums = dict(losses) if sums is None else {k: sums[k] + v for k, v in losses.items()}
-            n += 1
-            done = i + 1
+            sums, n = (dict(losses) if sums is None else {k: sums[k] + v for k, v in losses.items()}), n + 1
             if done % log_every == 0 or done == stage.steps:
-                vals = mean_over_ranks(torch.stack(list(sums.values()))).tolist()   # the one host sync per `log_every` steps
-                row = dict(step=done, **{k: v / n for k, v in zip(sums, vals)})
-                if not all(math.isfinite(v) for v in vals) or not _finite_params(stage.modules):
-                    bad = [k for k, v in zip(sums, vals) if not math.isfinite(v)]
-                    what = f"loss {', '.join(bad)}" if bad else 'parameters'
-                    raise NonFiniteError(f"{stage.name}: non-finite {what} at step {done} (of {stage.steps}); "
-                                         f"try a lower learning rate (lr) or another divergence")
-                prev = history[-1]['step'] if history else 0
+                row, prev = _read(stage, sums, n, done), history[-1]['step'] if history else 0
                 if monitor is not None and (done // eval_every > prev // eval_every or done == stage.steps):
-                    with torch.no_grad(): row.update(monitor(stage))     # validation data only; draws nothing from the training streams
-                    if hasattr(monitor, 'converged'):
-                        row['criterion_met'] = float(monitor.converged(row))
-                        if until_converged and row['criterion_met'] and done >= min_steps and done < stage.steps: ended = 'criterion'
+                    ended = _evaluate(stage, row, monitor, until_converged, min_steps)
                     if select == 'best' and _better(row[objective[0]], best, objective[1]):
-                        best = dict(step=done, value=row[objective[0]],
-                                    modules={k: {p: t.detach().clone() for p, t in m.state_dict().items()} for k, m in stage.modules.items()})
+                        best = dict(step=done, value=row[objective[0]], modules=_snapshot(stage))
                 history.append(row); sums, n = None, 0
                 if log is not None: log.write(history)
                 if bar is not None:
                     bar.update(done - bar.n); bar.set_postfix({k: f'{v:.3g}' for k, v in row.items() if k != 'step'}, refresh=False)
                 for cb in callbacks: cb(stage, done, row)
             if path is not None and (done - last_ck >= ckpt_every or done == stage.steps or ended) and n == 0:
-                rngs = gather_state(rng_state()) if ddp_active() else None  # every rank's random stream, for a DDP resume
-                extra = {**({'rng_ranks': rngs} if rngs else {}), **({'best': best} if best is not None else {}),
-                         **({'ended': ended} if ended else {}), **({'fingerprint': _JOB.get()} if _JOB.get() else {})}
-                if writer: save_checkpoint(path, {**stage.state_dict(done, history), **extra})
-                last_ck = done
+                _save(stage, path, done, history, best, ended, writer); last_ck = done
             if kill_at == (stage.name, done): os.kill(os.getpid(), signal.SIGKILL)   # fault injection for the crash tests
             if ended: break
     finally:
         if bar is not None: bar.close()
         if log is not None: log.close()
-    stage.ended = ended or 'cap'                        # what ended the stage: its criterion, or its step cap
-    stage.selected = history[-1]['step'] if history else stage.steps
-    if history and hasattr(monitor, 'converged'): history[-1]['ended_by_criterion'] = float(ended == 'criterion')
-    if select == 'best' and best is not None:           # the state the validation metric liked best
-        for k, m in stage.modules.items(): m.load_state_dict(best['modules'][k])
-        stage.selected = best['step']
-    for r in history:
-        r.pop('selected', None)
-        if r['step'] == stage.selected: r['selected'] = 1
+    _finish(stage, history, monitor, ended, best if select == 'best' else None)
     if log is not None and history: log.write(history)
     check_in_sync(stage.modules, stage.name)
     for m in stage.modules.values(): m.eval()
@@ -352,8 +372,11 @@ def ema_update(avg:nn.Module, # the averaged copy (frozen)
     for a, b in zip(avg.buffers(), net.buffers()): a.copy_(b)
 
 # %% ../nbs/03b_loop.ipynb #0052a44e
-def averaged(net:nn.Module, cfg:Config)->tuple:
-    "(the generator later stages use, a function to call after each of `net`'s updates): an EMA copy of `net` when `cfg.ema` > 0, else `net` itself."
-    if not cfg.ema: return net, lambda: None
+def averaged(net:nn.Module, cfg:Config,
+             decay:float|None=None, # the EMA decay; None: `cfg.ema` (the generators')
+            )->tuple:
+    "(the network later stages use, a function to call after each of `net`'s updates): an EMA copy of `net` when the decay > 0, else `net` itself."
+    decay = cfg.ema if decay is None else decay
+    if not decay: return net, lambda: None
     avg = frozen_copy(net)
-    return avg, lambda: ema_update(avg, net, cfg.ema)
+    return avg, lambda: ema_update(avg, net, decay)

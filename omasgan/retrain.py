@@ -39,6 +39,7 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
     z = lambda: sample_z(n, z_dim, dev)
     Gw, Cw = wrap(Gp), wrap(C)          # DDP under `--ddp` (`09b_scale`): the wrappers where a network is trained
     Gp_avg, update_avg = averaged(Gp, cfg)
+    C_avg, update_c = averaged(C, cfg, cfg.ema_critic)   # the C stage 4 and the score read: averaged when `cfg.ema_critic` > 0
     def step():
         for _ in range(cfg.n_critic):
             real = draw(x, n)
@@ -50,13 +51,13 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
             neg = ([(Cw(gp_), b)] if gp_ is not None else []) + ([(Cw(bz), 1 - b)] if bz is not None else [])
             loss_c = mixture_critic_loss(div, pos, neg)
             if cfg.gp: loss_c = loss_c + cfg.gp / 2 * r1_penalty(Cw, real)
-            opt_c.zero_grad(set_to_none=True); loss_c.backward(); opt_c.step()
+            opt_c.zero_grad(set_to_none=True); loss_c.backward(); opt_c.step(); update_c()
         with frozen_grads(C): loss_g = b * div.generator_loss(C(Gw(z())))
         if b > 0:
             opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step(); update_avg()
         return dict(C=loss_c.detach(), Gp=loss_g.detach())
-    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps3, alpha=a, beta=b, ema=cfg.ema)
-    nets = dict(Gp=Gp_avg, C=C, **({'Gp_train': Gp} if Gp_avg is not Gp else {}))   # 'Gp': the averaged G' when `cfg.ema` > 0
+    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps3, alpha=a, beta=b, ema=cfg.ema, ema_critic=cfg.ema_critic)
+    nets = dict(Gp=Gp_avg, C=C_avg, **({'Gp_train': Gp} if Gp_avg is not Gp else {}), **({'C_train': C} if C_avg is not C else {}))   # 'Gp': the averaged G' when `cfg.ema` > 0
     return Stage('stage3', cfg.steps3, speed_up(step, cfg, x.device, G_ref, B_ref, Gp, C), nets, dict(Gp=opt_g, C=opt_c), meta=meta)
 
 def train_retrain(x:Tensor, G:nn.Module, D:nn.Module, B:nn.Module, cfg:Config, **kwargs)->tuple:

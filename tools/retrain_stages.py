@@ -20,7 +20,9 @@ from omasgan.convergence import GeneratorMonitor
 from omasgan.loop import generate
 from omasgan.core import seed_everything
 from sklearn.metrics import roc_auc_score
-VARIANTS = {'ref': {}, 'beta1': dict(beta=1.0), 'lr4': dict(lr=1e-4), 'alpha1': dict(alpha=1.0), 'steps3_100': dict(steps3=100)}
+VARIANTS = {'ref': {}, 'beta1': dict(beta=1.0), 'lr4': dict(lr=1e-4), 'alpha1': dict(alpha=1.0), 'steps3_100': dict(steps3=100),
+            'emac': dict(ema_critic=0.99), 'emac995': dict(ema_critic=0.995)}
+STAGE4 = ('ema_critic',)   # the variants' settings that stage 4 reads too
 data = load_data('mnist5k')
 for m in sorted(glob.glob(f'{args.folds}/model_c*_h*_s0.pt')):
     c, h = map(int, re.search(r'c(\d+)_h(\d+)', m).groups())
@@ -29,7 +31,7 @@ for m in sorted(glob.glob(f'{args.folds}/model_c*_h*_s0.pt')):
     for v in args.variants:
         det = Detector.load(m)
         x, xv = det._prepare(sp.train).to(det.device), det._prepare(sp.val).to(det.device)
-        N = det.nets; cfg = dataclasses.replace(det.cfg, **VARIANTS[v]); cfg4 = dataclasses.replace(det.cfg, steps3=cfg.steps3)
+        N = det.nets; cfg = dataclasses.replace(det.cfg, **VARIANTS[v]); cfg4 = dataclasses.replace(det.cfg, steps3=cfg.steps3, **{k: w for k, w in VARIANTS[v].items() if k in STAGE4})
         seed_everything(args.seed); t0 = time.time()
         Gp, C, h3 = train_retrain(x, N['G'], N['D'], N['B'], cfg, monitor=GeneratorMonitor('Gp', xv, x, cfg, N['G'].z_dim), eval_every=50, progress=False)
         J, h4 = train_detector(x, Gp, N['B'], C, cfg4, progress=False)

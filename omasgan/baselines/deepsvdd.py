@@ -55,6 +55,7 @@ def _adam_wd(m:nn.Module, cfg:DeepSVDDConfig)->torch.optim.Optimizer:
     for g in opt.param_groups: g['weight_decay'] = cfg.weight_decay
     return opt
 
+# %% ../../nbs/08f_deepsvdd.ipynb #a1f0c001
 def pretrain_stage(x:Tensor, nets:dict, cfg:DeepSVDDConfig)->Stage:
     "Autoencoder pre-training of φ as a `Stage`: mean squared reconstruction error through φ and the decoder."
     phi, dec = nets['phi'], nets['dec']
@@ -79,6 +80,7 @@ def svdd_stage(x:Tensor, phi:nn.Module, c:Tensor, cfg:DeepSVDDConfig)->Stage:
     meta = dict(data_shape=tuple(x.shape[1:]), rep_dim=cfg.rep_dim, width=cfg.width, steps=n)
     return Stage('svdd', n, speed_up(step, cfg, x.device, phi), dict(phi=phi), dict(opt=opt), extra=dict(c=c), meta=meta)
 
+# %% ../../nbs/08f_deepsvdd.ipynb #a1f0c002
 class DeepSVDD(Baseline, method='deepsvdd', order=90):
     "One-class Deep SVDD; score = ‖φ(x) − c‖² (higher = more anomalous)."
     config_class, label, main, buffers = DeepSVDDConfig, 'Deep SVDD', 'DeepSVDD', ('c',)
