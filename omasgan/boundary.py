@@ -15,10 +15,12 @@ from .config import Config
 from .loop import Stage, train, draw, adam, frozen_grads, full_precision, speed_up, averaged, generate
 from .gan import critic_steps
 from .api import row_sq_norms, sq_norm_dists
+from .convergence import fixed_codes, subset, run_eval
 
 # %% auto #0
 __all__ = ['EPS', 'pdist_pow', 'nearest_index', 'nn_distance', 'm_term', 'd_term', 's_term', 'knn_radius', 'band_radii',
-           'band_term', 'reference_bank', 'boundary_stage', 'train_boundary', 'boundary_band', 'ring_sectors']
+           'band_term', 'reference_bank', 'boundary_stage', 'train_boundary', 'boundary_band', 'ring_sectors',
+           'BoundaryMonitor']
 
 # %% ../nbs/05_boundary.ipynb #bde1bae9
 EPS = 1e-8
@@ -226,3 +228,17 @@ def ring_sectors(samples:Tensor, # 2-D points, (M, 2)
         sec = ((torch.atan2(d[:, 1], d[:, 0]) + math.pi) / (2 * math.pi) * n).long().clamp(0, n - 1)
         out[k] = torch.bincount(sec, minlength=n).float() / len(d)
     return out
+
+# %% ../nbs/05_boundary.ipynb #4e4c3fd1
+class BoundaryMonitor:
+    "Stage 2: shares of B(z) in the training data's bulk / boundary band / beyond (`boundary_band`), and its mean distance to the nearest validation sample."
+    objective = ('band', 'max')
+    def __init__(self, x_train:Tensor, x_val:Tensor, cfg:Config, z_dim:int|None=None):
+        self.x, self.val, self.z = x_train, subset(x_val, cfg.eval_n), fixed_codes(cfg.eval_n, z_dim or cfg.z_dim, x_val.device)
+        bb = boundary_band(self.x[:2], self.x, max_elems=cfg.chunk_elems)          # the data's own radii, once
+        self.thresholds, self.max_elems = (bb['r_lo'], bb['r_hi']), cfg.chunk_elems
+    def __call__(self, stage)->dict:
+        b = run_eval(stage.modules['B'], self.z)
+        bb = boundary_band(b, self.x, max_elems=self.max_elems, thresholds=self.thresholds)
+        nn_d = torch.cdist(b.flatten(1), self.val.flatten(1).float()).min(1).values.mean().item()
+        return dict(band=bb['band'], inside=bb['inside'], far=bb['far'], nn=nn_d)

@@ -9,12 +9,11 @@ import numpy as np
 import torch
 from torch import nn, Tensor
 from .config import Config
-from .boundary import boundary_band
 from scipy.stats import rankdata
 
 # %% auto #0
-__all__ = ['METRICS', 'mmd_scales', 'mmd2', 'fixed_codes', 'subset', 'run_eval', 'GeneratorMonitor', 'BoundaryMonitor', 'auroc',
-           'SeparationMonitor', 'plot_curves', 'read_logs']
+__all__ = ['METRICS', 'mmd_scales', 'mmd2', 'fixed_codes', 'subset', 'run_eval', 'GeneratorMonitor', 'auroc', 'SeparationMonitor',
+           'plot_curves', 'read_logs']
 
 # %% ../nbs/07a_convergence.ipynb #1bf9ea17
 def _sq_dists(a:Tensor, b:Tensor)->Tensor: return torch.cdist(a, b).pow(2)
@@ -82,20 +81,6 @@ class GeneratorMonitor:
     def converged(self, row:dict)->bool:
         "The criterion: validation MMD² within `converge` two-sample standard deviations of real-vs-real."
         return row['mmd'] <= self.level
-
-# %% ../nbs/07a_convergence.ipynb #4e4c3fc3
-class BoundaryMonitor:
-    "Stage 2: shares of B(z) in the training data's bulk / boundary band / beyond (`boundary_band`), and its mean distance to the nearest validation sample."
-    objective = ('band', 'max')
-    def __init__(self, x_train:Tensor, x_val:Tensor, cfg:Config, z_dim:int|None=None):
-        self.x, self.val, self.z = x_train, subset(x_val, cfg.eval_n), fixed_codes(cfg.eval_n, z_dim or cfg.z_dim, x_val.device)
-        bb = boundary_band(self.x[:2], self.x, max_elems=cfg.chunk_elems)          # the data's own radii, once
-        self.thresholds, self.max_elems = (bb['r_lo'], bb['r_hi']), cfg.chunk_elems
-    def __call__(self, stage)->dict:
-        b = run_eval(stage.modules['B'], self.z)
-        bb = boundary_band(b, self.x, max_elems=self.max_elems, thresholds=self.thresholds)
-        nn_d = torch.cdist(b.flatten(1), self.val.flatten(1).float()).min(1).values.mean().item()
-        return dict(band=bb['band'], inside=bb['inside'], far=bb['far'], nn=nn_d)
 
 # %% ../nbs/07a_convergence.ipynb #ad0b9271
 def auroc(pos:Tensor, neg:Tensor)->float:

@@ -11,29 +11,11 @@ import torch
 from .files import collect, write_all, remove_owned
 
 # %% auto #0
-__all__ = ['MAX_MEMBERS', 'get_device', 'seed_everything', 'rng_state', 'set_rng_state', 'atomic_write', 'CheckpointError',
-           'check_archive', 'save_checkpoint', 'load_checkpoint', 'run_dir', 'peak_rss', 'reset_peak_rss', 'in_test',
-           'budget']
+__all__ = ['MAX_MEMBERS', 'seed_everything', 'rng_state', 'set_rng_state', 'atomic_write', 'CheckpointError', 'check_archive',
+           'save_checkpoint', 'load_checkpoint', 'run_dir', 'peak_rss', 'reset_peak_rss', 'in_test', 'budget']
 
 # %% ../nbs/00_core.ipynb #ed512d6e
-def _mps_available()->bool: return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
-
-def get_device(device:str|torch.device|None=None # 'cuda', 'cuda:1', 'mps', 'cpu' or None for automatic
-              )->torch.device:
-    "The `device` asked for (or `$OMASGAN_DEVICE`), else the best available: cuda → mps → cpu."
-    device = device or os.environ.get('OMASGAN_DEVICE') or None
-    if device is None:
-        if torch.cuda.is_available(): return torch.device('cuda')
-        return torch.device('mps' if _mps_available() else 'cpu')
-    try: dev = torch.device(device)
-    except RuntimeError: raise ValueError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
-    if dev.type == 'cuda':
-        if not torch.cuda.is_available(): raise ValueError(f"device {device!r} asked for, but CUDA is not available here: use --device cpu")
-        if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ValueError(f"device {device!r} asked for, but only {torch.cuda.device_count()} CUDA device(s) exist")
-    elif dev.type == 'mps' and not _mps_available(): raise ValueError(f"device {device!r} asked for, but MPS is not available here: use --device cpu")
-    elif dev.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"unsupported device {device!r}: use 'cpu', 'cuda' or 'mps'")
-    return dev
+from .scale import get_device, _mps_available   # defined beside the ranks' devices (`09b_scale`), in a module that imports nothing of omasgan
 
 # %% ../nbs/00_core.ipynb #a48b7fec
 def seed_everything(seed:int=0, # the one seed for python, numpy and torch

@@ -16,8 +16,8 @@ from .config import Config, make_config
 from .loop import Stage, train, draw, adam, speed_up, generate, averaged
 from .gan import train_gan
 from .scale import wrap
-from .convergence import GeneratorMonitor, BoundaryMonitor, SeparationMonitor
-from .boundary import train_boundary, nn_distance
+from .convergence import GeneratorMonitor, SeparationMonitor
+from .boundary import train_boundary, nn_distance, BoundaryMonitor
 from .api import row_sq_norms, sq_norm_dists, Detector, critic_anomaly, knn_scores
 from .retrain import train_retrain
 

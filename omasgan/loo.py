@@ -282,12 +282,12 @@ def job_config(method:str, split:Split, st:Settings, seed:int, # the job
                det:Detector, # its detector (`job_detector`): its configuration for the split's data is the job's
               )->dict:
     "Everything that defines a job, the resolved configuration included: `settings_from_job` (and `omasgan rerun`) runs it again."
-    from omasgan import __version__
+    from importlib.metadata import version   # the installed package's version (not `omasgan.__version__`: no import of the package root)
     kind = 'points' if split.train.ndim == 2 else 'images'
     cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(det.config(kind)).items()}
     return dict(format='omasgan-job-1', method=method, dataset=st.dataset, protocol=st.protocol, abnormal_class=split.abnormal_class,
                 seed=seed, profile=st.profile, overrides=st.overrides, config=cfg,
-                data_root=st.data_root, download=st.download, omasgan=__version__, torch=torch.__version__)
+                data_root=st.data_root, download=st.download, omasgan=version('omasgan'), torch=torch.__version__)
 
 # %% ../nbs/09_loo.ipynb #970921a3
 def settings_from_job(path:str|Path, # a job folder or its `config.json`

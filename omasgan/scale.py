@@ -8,12 +8,31 @@ import contextlib, datetime, io, os
 import torch
 from torch import nn, Tensor
 import torch.distributed as dist
-from .core import get_device
 
 # %% auto #0
-__all__ = ['launched', 'initialized', 'rank', 'world', 'is_main', 'local_rank', 'rank_device', 'process_group', 'barrier',
-           'broadcast', 'gather', 'gather_state', 'shard', 'data_parallel', 'ddp_active', 'wrap', 'mean_over_ranks',
-           'sync_tensors', 'check_in_sync', 'rank_seed']
+__all__ = ['get_device', 'launched', 'initialized', 'rank', 'world', 'is_main', 'local_rank', 'rank_device', 'process_group',
+           'barrier', 'broadcast', 'gather', 'gather_state', 'shard', 'data_parallel', 'ddp_active', 'wrap',
+           'mean_over_ranks', 'sync_tensors', 'check_in_sync', 'rank_seed']
+
+# %% ../nbs/09b_scale.ipynb #bd6a1d20
+def _mps_available()->bool: return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
+
+def get_device(device:str|torch.device|None=None # 'cuda', 'cuda:1', 'mps', 'cpu' or None for automatic
+              )->torch.device:
+    "The `device` asked for (or `$OMASGAN_DEVICE`), else the best available: cuda → mps → cpu."
+    device = device or os.environ.get('OMASGAN_DEVICE') or None
+    if device is None:
+        if torch.cuda.is_available(): return torch.device('cuda')
+        return torch.device('mps' if _mps_available() else 'cpu')
+    try: dev = torch.device(device)
+    except RuntimeError: raise ValueError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
+    if dev.type == 'cuda':
+        if not torch.cuda.is_available(): raise ValueError(f"device {device!r} asked for, but CUDA is not available here: use --device cpu")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(f"device {device!r} asked for, but only {torch.cuda.device_count()} CUDA device(s) exist")
+    elif dev.type == 'mps' and not _mps_available(): raise ValueError(f"device {device!r} asked for, but MPS is not available here: use --device cpu")
+    elif dev.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"unsupported device {device!r}: use 'cpu', 'cuda' or 'mps'")
+    return dev
 
 # %% ../nbs/09b_scale.ipynb #bd6a1d24
 def launched()->bool:
