@@ -46,11 +46,13 @@ def test_killed_run_resumes_to_identical_scores(tmp_path, reference, point):
     for k in reference: np.testing.assert_array_equal(got[k], reference[k], err_msg=k)
     assert not (tmp_path/JOB/'ckpt').exists()                      # checkpoints are removed once the result exists
 
-# stages that end on their convergence criterion, with averaged generators: a kill at the step the criterion ended a stage,
-# or in a later stage, resumes to the same scores, and the resumed stage does not train on past its early end
-EARLY = (*LOO[:-2], '--set', 'converge=1e9', '--set', 'min_steps=5', '--set', 'ema=0.9', '--set', 'eval_every=5', '--out', 'run')
+# stages that end on their convergence criterion, with averaged generators and critics (C, J: the image default): a kill at
+# the step the criterion ended a stage, or in a later stage, resumes to the same scores, and the resumed stage does not train
+# on past its early end
+EARLY = (*LOO[:-2], '--set', 'converge=1e9', '--set', 'min_steps=5', '--set', 'ema=0.9', '--set', 'ema_critic=0.9',
+         '--set', 'eval_every=5', '--out', 'run')
 
-@pytest.mark.parametrize('point', ['stage1:5', 'stage3:5', 'stage2:3'])
+@pytest.mark.parametrize('point', ['stage1:5', 'stage3:5', 'stage2:3', 'stage4:7'])
 def test_early_ended_stages_resume_to_identical_scores(tmp_path, point):
     ref, killed = tmp_path/'ref', tmp_path/'killed'
     ref.mkdir(); killed.mkdir()

@@ -2,17 +2,18 @@
 
     python tools/time_notebooks.py                 # every notebook in nbs/
     python tools/time_notebooks.py 04_gan 07a_convergence
+    python tools/time_notebooks.py --save 05_boundary    # and write the executed notebook back to nbs/ (nbdev-clean'd)
 
 Each notebook runs from a copy in a temporary folder (nbs/ is not touched), one at a time: run nothing
 else on the machine meanwhile, since two PyTorch processes on the same cores slow each other down many
 times over. Prints one line per notebook and exits 1 if any failed or took longer than `--limit` seconds."""
-import argparse, shutil, sys, tempfile, time
+import argparse, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-def run(nb:Path, cwd:Path, timeout:int)->tuple:
-    "(seconds, error or None) of executing `nb` with cwd `cwd`."
+def run(nb:Path, cwd:Path, timeout:int, save:Path=None)->tuple:
+    "(seconds, error or None) of executing `nb` with cwd `cwd`; on success, the executed notebook is written to `save`."
     import nbformat
     from nbconvert.preprocessors import ExecutePreprocessor, CellExecutionError
     book = nbformat.read(nb, as_version=4)
@@ -21,13 +22,20 @@ def run(nb:Path, cwd:Path, timeout:int)->tuple:
     try: ep.preprocess(book, {'metadata': {'path': str(cwd)}}); err = None
     except CellExecutionError as e: err = str(e).strip().splitlines()[-1][:200]
     except Exception as e: err = f'{type(e).__name__}: {e}'[:200]
-    return time.time() - t0, err
+    secs = time.time() - t0
+    if save is not None and err is None:
+        tmp = save.with_name(f'.{save.name}.tmp')
+        nbformat.write(book, tmp); os.replace(tmp, save)                   # atomic: a failed run leaves nbs/ as it was
+        subprocess.run([str(Path(sys.executable).parent/'nbdev-clean'), '--fname', str(save)], check=True, capture_output=True)
+    return secs, err
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('names', nargs='*', help='notebook stems (default: all of nbs/)')
+    ap.add_argument('--save', action='store_true', help='write each notebook that ran without error back to nbs/, outputs and all')
     ap.add_argument('--limit', type=float, default=120, help='seconds a notebook may take (default 120)')
     a = ap.parse_args()
+    os.environ.pop('IN_TEST', None)                                        # a reader's kernel, whatever the caller's shell
     nbs = [ROOT/'nbs'/f'{n.removesuffix(".ipynb")}.ipynb' for n in a.names] or sorted((ROOT/'nbs').glob('*.ipynb'))
     missing = [str(p) for p in nbs if not p.exists()]
     if missing: sys.exit(f'no such notebook: {", ".join(missing)}')
@@ -37,7 +45,7 @@ if __name__ == '__main__':
         shutil.copytree(ROOT/'nbs', work)
         shutil.copytree(ROOT/'assets', Path(d)/'assets')   # notebooks that save a figure for the README write ../assets
         for p in nbs:
-            secs, err = run(work/p.name, work, timeout=int(max(a.limit * 10, 600)))
+            secs, err = run(work/p.name, work, timeout=int(max(a.limit * 10, 600)), save=p if a.save else None)
             over = secs > a.limit
             bad += bool(err or over)
             print(f'{p.stem:24s} {secs:7.1f} s  {"FAILED: " + err if err else ("over the limit" if over else "ok")}', flush=True)
