@@ -120,7 +120,24 @@ STATE = """return {title: document.title, cells: document.querySelectorAll('.jp-
   broken_images: Array.from(document.images).filter(i => i.getAttribute('src') && !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src')),
   code: Array.from(document.querySelectorAll('.jp-InputArea-editor')).map(e => e.innerText),
   notebook: (document.querySelector('.nb-source a.notebook-link') || {}).href || null,
-  nav: document.querySelectorAll('nav.sidebar a').length}"""
+  nav: document.querySelectorAll('nav.sidebar a').length,
+  dup_ids: (() => { const seen = new Set(), dup = new Set(); for (const e of document.querySelectorAll('[id]')) { if (seen.has(e.id)) dup.add(e.id); seen.add(e.id); }
+                    return Array.from(dup); })(),
+  // what a reader finds their way with, on every page (issue 23 points 2, 3, 5 and 6)
+  toc_missing: (() => { const t = document.querySelector('nav.toc'), listed = new Set(t ? Array.from(t.querySelectorAll('a')).map(a => decodeURIComponent(a.hash.slice(1))) : []);
+                        return Array.from(document.querySelectorAll('main h2[id], main h3[id], main .api-entry')).map(h => h.id).filter(id => !listed.has(id)); })(),
+  active: (() => { const a = document.querySelector('#sidebar li.active a'), sb = document.getElementById('sidebar');
+                   if (!a) return null; const r = a.getBoundingClientRect(), q = sb.getBoundingClientRect(), head = sb.querySelector('.sidebar-head').getBoundingClientRect();
+                   return {href: a.getAttribute('href'), seen: r.top >= head.bottom && r.bottom <= q.bottom}; })(),   // not under the search box
+  plain_links: (() => { const text = getComputedStyle(document.querySelector('main p') || document.body).color;
+                        return Array.from(document.querySelectorAll('main a[href]:not(.anchor-link):not(.figure), .page-header a[href]')).filter(a => !a.closest('.pager'))
+                          .filter(a => !getComputedStyle(a).textDecorationLine.includes('underline') || getComputedStyle(a).color === text).map(a => a.outerHTML.slice(0, 80)); })(),
+  unlinked_figures: Array.from(document.querySelectorAll('main img')).filter(i => { const a = i.closest('a.figure'); return !a || a.getAttribute('href') !== i.getAttribute('src'); })
+                      .map(i => i.getAttribute('src')),
+  shrunk_figures: Array.from(document.querySelectorAll('main img')).filter(i => i.naturalWidth && i.getBoundingClientRect().width < 0.7 * i.naturalWidth - 1)
+                    .map(i => [i.getAttribute('src'), Math.round(i.getBoundingClientRect().width), i.naturalWidth]),
+  cut: Array.from(document.querySelectorAll('main *')).filter(e => e.scrollWidth > e.clientWidth + 1 && ['hidden', 'clip'].includes(getComputedStyle(e).overflowX)
+                                                               && !e.closest('.katex')).map(e => e.className + ': ' + e.innerText.slice(0, 60))}"""
 
 NOTEBOOK_JSON = "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.json()).then(j => done(j.nbformat)).catch(e => done(String(e)))"
 
@@ -150,6 +167,13 @@ def test_pages_render_in_chromium(site, browser):
                 got = drv.execute_async_script(NOTEBOOK_JSON, s['notebook'])
                 if got != 4: problems.append(f'{page}: its notebook link {s["notebook"]} does not open a notebook: {got}')
                 notebooks += 1
+        if s['dup_ids']: problems.append(f'{page}: ids used twice (a link lands on the first): {s["dup_ids"][:5]}')
+        if s['toc_missing']: problems.append(f'{page}: headings or API entries not in the table of contents: {s["toc_missing"][:5]}')
+        if not s['active'] or s['active']['href'] != page or not s['active']['seen']: problems.append(f'{page}: the sidebar does not show this page: {s["active"]}')
+        if s['plain_links']: problems.append(f'{page}: links that do not look like links: {s["plain_links"][:3]}')
+        if s['unlinked_figures']: problems.append(f'{page}: figures that do not open full size: {s["unlinked_figures"]}')
+        if s['shrunk_figures']: problems.append(f'{page}: figures below 70 % of their pixel size: {s["shrunk_figures"]}')
+        if s['cut']: problems.append(f'{page}: {len(s["cut"])} boxes cut at their edge (overflow hidden, no scroll): {s["cut"][:3]}')
         typeset += s['katex']
     assert not problems, '\n'.join(problems)
     assert typeset > 300, f'only {typeset} formulas typeset over the site'
@@ -221,9 +245,9 @@ def test_links_look_like_links(browser):
         assert not r['plain'] and not r['dark_code'], r
 
 def public_names()->set:
-    "Every name in the `__all__` of a module of the package, read from the source (not from the build)."
+    "Every name in the `__all__` of a module of the package, subpackages included (`omasgan.baselines.vae`), read from the source (not from the build)."
     out = set()
-    for py in (ROOT/'omasgan').glob('*.py'):
+    for py in (ROOT/'omasgan').rglob('*.py'):
         for n in ast.parse(py.read_text()).body:
             if isinstance(n, ast.Assign) and any(getattr(t, 'id', None) == '__all__' for t in n.targets): out |= set(ast.literal_eval(n.value))
     return out
@@ -268,30 +292,35 @@ def test_narrow_screen(browser):
     state = "const r = document.getElementById('sidebar').getBoundingClientRect(); return [r.left, r.right, document.querySelector('.menu-button').getAttribute('aria-expanded')]"
     left, right, expanded = drv.execute_script(state)
     assert right <= 0 and expanded == 'false', (left, right)             # the sidebar is out of the way
-    first = drv.execute_script("return [document.querySelector('.page-header h1').getBoundingClientRect().top, document.querySelector('main .jp-Cell').getBoundingClientRect().top, innerHeight]")
-    assert first[0] < 120 and first[1] < first[2] * 0.6, first              # the content starts in the first screen
+    first = "return [document.querySelector('.page-header h1').getBoundingClientRect().top, document.querySelector('main .jp-Cell').getBoundingClientRect().top, innerHeight]"
+    r = drv.execute_script(first)
+    assert r[0] < 120 and r[1] < r[2] * 0.6, r                             # the content starts in the first screen
     drv.find_element(By.CSS_SELECTOR, '.menu-button').click(); time.sleep(0.4)
     left, right, expanded = drv.execute_script(state)
     assert left >= 0 and right > 200 and expanded == 'true', (left, right)
     drv.find_element(By.CSS_SELECTOR, '.menu-button').click(); time.sleep(0.4)
     assert drv.execute_script(state)[1] <= 0
-    # wide equations, tables and signatures scroll, and show it (a scroll bar and a shadow at the edge)
+    # wide equations, tables, signatures and code scroll, and show it (a scroll bar and a shadow at the edge); nothing is cut at the edge
     found = {}
-    for page in ('boundary.html', 'results.html', 'data.html', 'gan.html'):
+    for page in ('boundary.html', 'results.html', 'data.html', 'gan.html', 'reference.html'):
         open_page(drv, f'{base}/{page}', size=(400, 800))
+        r = drv.execute_script(first)
+        assert r[0] < 120 and r[1] < r[2] * 0.6, (page, r)                   # the folded table of contents keeps the content in the first screen
         r = drv.execute_script("""const out = {};
-          for (const [k, sel] of [['math', '.katex-display'], ['table', '.table-scroll'], ['signature', '.jp-RenderedMarkdown .highlight pre']]) {
+          out.cut = Array.from(document.querySelectorAll('main *')).filter(e => e.scrollWidth > e.clientWidth + 1 && ['hidden', 'clip'].includes(getComputedStyle(e).overflowX)
+                                                                        && !e.closest('.katex')).map(e => e.className + ': ' + e.innerText.slice(0, 60)).slice(0, 3);
+          for (const [k, sel] of [['math', '.katex-display'], ['table', '.table-scroll'], ['signature', '.jp-RenderedMarkdown .highlight pre'], ['code', '.jp-InputArea-editor pre']]) {
             const wide = Array.from(document.querySelectorAll(sel)).filter(e => e.scrollWidth > e.clientWidth + 1);
             out[k] = {n: wide.length, bad: wide.filter(e => !e.classList.contains('scrolls') || !['auto', 'scroll'].includes(getComputedStyle(e).overflowX)
                                                || !(e.offsetHeight > e.clientHeight) || !getComputedStyle(e).backgroundImage.includes('gradient')).length}; }
           out.page_wider = document.documentElement.scrollWidth > innerWidth + 1;
           out.broken_words = Array.from(document.querySelectorAll('.jp-RenderedMarkdown .highlight pre')).filter(p => getComputedStyle(p).whiteSpace !== 'pre').length;
           return out""")
-        assert not r['page_wider'] and not r['broken_words'], (page, r)
-        for k in ('math', 'table', 'signature'):
+        assert not r['page_wider'] and not r['broken_words'] and not r['cut'], (page, r)
+        for k in ('math', 'table', 'signature', 'code'):
             assert not r[k]['bad'], (page, k, r[k])
             found[k] = found.get(k, 0) + r[k]['n']
-    assert all(found[k] for k in ('math', 'table', 'signature')), found
+    assert all(found[k] for k in ('math', 'table', 'signature', 'code')), found
 
 def test_figures_open_full_size(browser):
     from selenium.webdriver.common.by import By
@@ -347,6 +376,45 @@ def test_hidden_cells_stay_hidden(site):
                 checked += 1
                 seen += [f'{name}: {line[:80]!r}' for name, t in text.items() if line in t]
     assert checked >= 3 and not seen, (checked, seen)
+
+def test_each_entry_once_and_ids_unique(site):
+    """Each API entry shows once and each id of a page is unique, so that the search, the table of contents and the API
+    index land on the entry: nbdev shows a `@patch` method twice when the notebook shows it too, and a section
+    `Dispersion` and the entry `dispersion` both get the id `dispersion`."""
+    from collections import Counter
+    assert build_docs.unique_ids(['dispersion', 'dispersion', 'x'], [False, True, False], {'x'}) == ['dispersion-1', 'dispersion', 'x-1']
+    entries = json.loads((site/'search-index.js').read_text().split('=', 1)[1].strip().rstrip(';'))
+    twice = [k for k, n in Counter((e['t'], e['u']) for e in entries).items() if n > 1]
+    pages = {p.name: p.read_text() for p in site.glob('*.html')}
+    dup_ids = {name: [k for k, n in Counter(re.findall(r'\sid="([^"]+)"', h)).items() if n > 1] for name, h in pages.items()}
+    dup_ids = {k: v for k, v in dup_ids.items() if v}
+    not_entry = [e['u'] for e in entries if e['k'] == 'api' and not e['u'].startswith('source/')
+                 and not re.search(r'<h[34] class="api-entry" id="%s">' % re.escape(e['u'].split('#')[1]), pages[e['u'].split('#')[0]])]
+    assert not twice and not dup_ids and not not_entry, (twice[:5], dup_ids, not_entry[:5])
+    assert sum(e['k'] == 'api' for e in entries) > 300
+    # an entry's name as written: `### Detector.__repr__` read as markdown would be `Detector.` and a bold "repr"
+    heads = [h for t in pages.values() for h in re.findall(r'<h[34] class="api-entry" id="[^"]*">(.*?)<a class="anchor-link"', t, re.S)]
+    assert len(heads) > 300 and not [h for h in heads if re.search(r'<(strong|em|b|i)>', h)], [h for h in heads if '<' in h][:5]
+
+def test_title_cell_prose_is_shown(site, tmp_path):
+    "nbdev's front matter drops a notebook's whole title cell: the prose below its title and description is put back on its page."
+    import nbformat
+    for src, rest in (('# T\n\n> D\n\n- skip_showdoc: true\n\nProse a reader needs.', 'Prose a reader needs.'),   # a `- key: value` line is front matter
+                      ('# T\n> D\n\nProse.\n\n- **A rule**: a list item', 'Prose.\n\n- **A rule**: a list item')):   # not YAML: nbdev keeps no key, the page keeps the line
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(src)]), tmp_path/'x.ipynb')
+        assert build_docs.title_cell_rest(tmp_path/'x.ipynb') == rest, src
+    text = {p.name: ' '.join(_html_text(p.read_text()).split()) for p in site.glob('*.html')}
+    checked, missing = 0, []
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        rest = build_docs.title_cell_rest(nb)
+        if not rest: continue
+        page = next(p.name for p in site.glob('*.html') if f'Notebook: <a class="notebook-link" href="nbs/{nb.name}"' in p.read_text())
+        for line in rest.split('\n'):
+            words = ' '.join(re.sub(r'[*`]|^\s*(-|\d+\.)\s+', '', line).split())
+            if len(words) < 30 or '$' in words: continue
+            checked += 1
+            if words[:40] not in text[page]: missing.append(f'{page}: {words[:60]!r}')
+    assert not missing, (checked, missing)          # 18 lines in 00a_files and tutorial when this was written
 
 def _html_text(h:str)->str:
     import html

@@ -12,7 +12,9 @@ headings and API names (`search-index.js`, read by `tools/docs/site.js`), a tabl
 index of every public name, a link from each page to its notebook (copied into `nbs/`), the paper and how to
 cite it on the front page, and one shared stylesheet (`site.css`: nbconvert's JupyterLab CSS, once, with its
 dark theme for readers whose system asks for one, and `tools/docs/site.css`). Cells that only import or set
-up the tests (`IN_TEST = ...`) are left out of the pages, like `#| hide` cells.
+up the tests (`IN_TEST = ...`) are left out of the pages, like `#| hide` cells; so is the second `show_doc` nbdev adds
+for a `@patch` method the notebook shows itself, and headings keep unique ids (`x`, `x-1`). The prose a notebook puts in its title
+cell below the title and description, which nbdev's front-matter step drops, is put back at the top of the page.
 
 Besides the notebooks (the results page among them: `results.ipynb`) the site has the bad-input catalogue of
 `90_cli`, the API index, and one page of highlighted source per module, the target of every API table's
@@ -64,9 +66,37 @@ def front_matter(nb)->dict:
     return {}
 
 
+def title_cell_rest(nb_path:Path)->str:
+    """The prose of a notebook's title cell below its `# title` and `> description`. nbdev's front-matter processor
+    (`FrontmatterProc`) takes the title cell's title, description and `- key: value` lines and drops the whole cell,
+    so without this a page loses the introduction a notebook puts in that cell (the tutorial's four stages)."""
+    import nbformat, warnings, yaml
+    from fastcore.nbio import md_frontmatter
+    nb = nbformat.read(nb_path, as_version=4)
+    for c in nb.cells:                                 # as FrontmatterProc goes: until a cell gives the title
+        if c.cell_type == 'raw':
+            m = re.match(r'\s*---\s*\n(.*?)\n---', c.source, re.S)
+            try: raw = yaml.safe_load(m.group(1)) if m else None
+            except yaml.YAMLError: raw = None
+            if isinstance(raw, dict) and 'title' in raw: return ''
+            continue
+        if c.cell_type != 'markdown': continue
+        with warnings.catch_warnings():                # nbdev warned already when it read the cell's list as YAML
+            warnings.simplefilter('ignore'); fm = md_frontmatter(c.source)
+        if not fm: continue                            # no `# title` line: nbdev leaves the cell
+        lines, gone = c.source.split('\n'), set()
+        for pat in (r'^#\s+\S', r'^>\s+\S'):          # the first title line and the first description line
+            gone |= {next((i for i, l in enumerate(lines) if re.match(pat, l)), -1)}
+        if set(fm) - {'title', 'description'}:          # `- key: value` lines that became front matter
+            gone |= {i for i, l in enumerate(lines) if re.match(r'^-\s+(\S.*:.*\S)\s*$', l)}
+        return '\n'.join(l for i, l in enumerate(lines) if i not in gone).strip()
+    return ''
+
+
 _SRC_LINK = re.compile(r'\[source\]\([^)]*omasgan/(\w+(?:/\w+)*)\.py#L(\d+)\)(\{[^}\n]*\})?')   # the last omasgan/: the package
 _ATTRS = re.compile(r'(\]\([^)\s]*\))\{[^}\n]*\}')          # pandoc attributes after a link: dropped
 _ROOT_LINK = re.compile(r'\]\(/(?!/)')                      # [x](/gan.html#y) -> [x](gan.html#y)
+_DUNDER_HEADING = re.compile(r'^#{1,6} .*__\w+__.*$', re.M)   # `### Detector.__repr__`: markdown would read `__repr__` as bold "repr"
 _MD_IMG = re.compile(r'!\[([^\]]*)\]\(([^)\s]+)\)')
 
 def fix_markdown(md:str, site:'Site')->str:
@@ -74,6 +104,7 @@ def fix_markdown(md:str, site:'Site')->str:
     md = _SRC_LINK.sub(lambda m: f'<a class="source-link" href="source/{m.group(1).replace("/", ".")}.py.html#L-{m.group(2)}">source</a>', md)
     md = _ATTRS.sub(r'\1', md)
     md = _ROOT_LINK.sub('](', md)
+    md = _DUNDER_HEADING.sub(lambda m: re.sub(r'__(\w+?)__', r'\\_\\_\1\\_\\_', m.group(0)) if '`' not in m.group(0) else m.group(0), md)
     def img(m):
         alt, src = m.groups()
         if re.match(r'^(https?:|data:)', src): return m.group(0)
@@ -140,6 +171,26 @@ def strip_directives(src:str)->tuple:
         k, _, v = lines.pop(0)[2:].strip().partition(':')
         dirs[k.strip()] = v.strip() or True
     return dirs, '\n'.join(lines).strip('\n')
+
+
+def drop_repeated_show_docs(nb, src:Path):
+    """nbdev adds a `show_doc` cell after each exported definition the notebook does not show itself, but it compares a
+    `@patch` method's bare name (`fit`) with the names shown (`Detector.fit`), so a method the notebook shows is shown
+    twice, under one id. Where the processed notebook has more `show_doc(x)` cells than the notebook, drop the first
+    (nbdev's, right after the definition); the notebook's own stays where its author put it."""
+    import nbformat
+    from collections import Counter
+    def calls(cells): return [strip_directives(c.source)[1].strip() for c in cells if c.cell_type == 'code']
+    def is_sd(x): return re.fullmatch(r'show_doc\(.+\)', x) is not None
+    own = Counter(filter(is_sd, calls(nbformat.read(src, as_version=4).cells)))
+    extra = {k: n - own[k] for k, n in Counter(filter(is_sd, calls(nb.cells))).items() if own[k] and n > own[k]}
+    cells = []
+    for c in nb.cells:
+        x = strip_directives(c.source)[1].strip() if c.cell_type == 'code' else None
+        if extra.get(x, 0) > 0: extra[x] -= 1; continue
+        cells.append(c)
+    nb.cells = cells
+    return nb
 
 
 def is_plumbing(src:str)->bool:
@@ -246,17 +297,31 @@ _HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)<a class="anchor-link" href=
 
 def plain(h:str)->str: return re.sub(r'\s+', ' ', _html.unescape(re.sub(r'<[^>]+>', '', h))).strip()
 
+def unique_ids(ids:list, apis:list, taken:set=frozenset())->list:
+    """The headings' ids made unique on their page, as pandoc does (`x`, `x-1`, ...): a section `Dispersion` and the API
+    entry `dispersion` both get `dispersion` from nbconvert. The API entry keeps the plain id (nbdev's links and the
+    search point there); the other heading, or a second entry for the same name, gets the suffix."""
+    out, used = [None] * len(ids), set(taken)
+    for j in sorted(range(len(ids)), key=lambda j: not apis[j]):       # API entries first, each kind in page order
+        hid, n = ids[j], 0
+        while hid in used: n += 1; hid = f'{ids[j]}-{n}'
+        out[j] = hid; used.add(hid)
+    return out
+
+
 def toc_and_entries(html:str, page:Page, site:Site)->str:
     "Mark the API entries (an h3/h4 after a `source` link), write the page's table of contents, index it for the search."
     title = plain(page.title_html)
     site.entries.append({'t': title, 'u': page.file, 'p': '', 'k': 'page', 'd': plain(page.description)[:160]})
     heads = list(_HEADING.finditer(html))
+    apis = ['class="source-link"' in html[max(0, m.start() - 300):m.start()] for m in heads]
+    ids = unique_ids([m.group(2) for m in heads], apis, set(re.findall(r'\sid="([^"]+)"', html)) - {m.group(2) for m in heads})
     out, pos, toc = [], 0, []
     for j, m in enumerate(heads):
-        level, hid, inner = int(m.group(1)), m.group(2), m.group(3)
-        api = 'class="source-link"' in html[max(0, m.start() - 300):m.start()]
+        level, old, inner, api, hid = int(m.group(1)), m.group(2), m.group(3), apis[j], ids[j]
         out.append(html[pos:m.start()])
-        out.append(f'<h{level} class="api-entry" id="{hid}">' + m.group(0)[len(f'<h{level} id="{hid}">'):] if api else m.group(0))
+        rest = m.group(0)[len(f'<h{level} id="{old}">'):].replace(f'<a class="anchor-link" href="#{old}">', f'<a class="anchor-link" href="#{hid}">')
+        out.append(f'<h{level}' + (' class="api-entry"' if api else '') + f' id="{hid}">' + rest)
         pos = m.end()
         name, doc = plain(inner), ''
         if api:
@@ -439,6 +504,9 @@ def build(out:Path, quiet=True)->Path:
                 else:
                     nb = nbformat.read(proc/f'{k}.ipynb', as_version=4)
                     fm = front_matter(nb)
+                    drop_repeated_show_docs(nb, ROOT/'nbs'/f'{k}.ipynb')
+                    rest = title_cell_rest(ROOT/'nbs'/f'{k}.ipynb')
+                    if rest: nb.cells.insert(1, nbformat.v4.new_markdown_cell(rest))   # after the front matter nbdev wrote
                     pages[k] = Page(k, fm.get('output-file', f'{k}.html'), fm.get('title', k), nb, f'nbs/{k}.ipynb',
                                     fm.get('description', ''))
         pages['index'].nb.cells.append(nbformat.v4.new_markdown_cell(meta['cite']))

@@ -15,7 +15,7 @@
   body.setAttribute('data-math', 'done');
 
   // ---- wide equations, tables, code and figures scroll sideways; mark those that do, so they show it
-  const scrollers = () => $$('.katex-display, .table-scroll, a.figure, .jp-RenderedHTMLCommon pre, .jp-RenderedText pre');
+  const scrollers = () => $$('.katex-display, .table-scroll, a.figure, .jp-RenderedHTMLCommon pre, .jp-RenderedText pre, .jp-InputArea-editor pre');
   function markScrolls() { for (const el of scrollers()) el.classList.toggle('scrolls', el.scrollWidth > el.clientWidth + 1); }
   markScrolls();
   window.addEventListener('load', markScrolls);
