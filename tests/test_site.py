@@ -463,7 +463,7 @@ def test_search_results_are_not_cut_by_the_sidebar(browser):
         if size[0] >= 900: assert r['right'] > r['sidebar_right'] + 100, r        # wider than the sidebar, over the page
 
 def test_wide_tables_keep_each_value_on_one_line(browser):
-    "At 400 px the results table scrolls sideways instead of breaking `0.893 ± 0.039` over three lines."
+    "At 400 px the results table scrolls sideways instead of breaking a value such as `0.905 ± 0.007` over three lines."
     drv, base = browser
     open_page(drv, f'{base}/results.html', size=(400, 800))
     r = drv.execute_script("""const cells = Array.from(document.querySelectorAll('main td')).filter(td => /\\d ± \\d/.test(td.textContent.replace(/\\u00a0/g, ' ')));
