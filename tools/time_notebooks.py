@@ -2,7 +2,7 @@
 
     python tools/time_notebooks.py                 # every notebook in nbs/
     python tools/time_notebooks.py 04_gan 07a_convergence
-    python tools/time_notebooks.py --save 05_boundary    # and write the executed notebook back to nbs/ (nbdev-clean'd)
+    python tools/time_notebooks.py --save 05_boundary    # and write the executed notebook back to nbs/ (nbdev-clean'd), its figures to assets/
 
 Each notebook runs from a copy in a temporary folder (nbs/ is not touched), one at a time: run nothing
 else on the machine meanwhile, since two PyTorch processes on the same cores slow each other down many
@@ -29,6 +29,16 @@ def run(nb:Path, cwd:Path, timeout:int, save:Path=None)->tuple:
         subprocess.run([str(Path(sys.executable).parent/'nbdev-clean'), '--fname', str(save)], check=True, capture_output=True)
     return secs, err
 
+def save_assets(src:Path, dst:Path):
+    "Copy back the figures the executed notebooks wrote to ../assets (new or changed files only), atomically."
+    for f in src.rglob('*'):
+        if not f.is_file(): continue
+        out = dst/f.relative_to(src)
+        if out.exists() and out.read_bytes() == f.read_bytes(): continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f'.{out.name}.tmp'); shutil.copyfile(f, tmp); os.replace(tmp, out)
+        print(f'{"":24s} wrote {out.relative_to(ROOT)}', flush=True)
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('names', nargs='*', help='notebook stems (default: all of nbs/)')
@@ -49,4 +59,5 @@ if __name__ == '__main__':
             over = secs > a.limit
             bad += bool(err or over)
             print(f'{p.stem:24s} {secs:7.1f} s  {"FAILED: " + err if err else ("over the limit" if over else "ok")}', flush=True)
+        if a.save: save_assets(Path(d)/'assets', ROOT/'assets')
     sys.exit(1 if bad else 0)
