@@ -414,7 +414,7 @@ def test_title_cell_prose_is_shown(site, tmp_path):
             if len(words) < 30 or '$' in words: continue
             checked += 1
             if words[:40] not in text[page]: missing.append(f'{page}: {words[:60]!r}')
-    assert not missing, (checked, missing)          # 18 lines in 00a_files and tutorial when this was written
+    assert not missing, (checked, missing)          # today no notebook has title-cell prose (the synthetic cells above test the function)
 
 def _html_text(h:str)->str:
     import html

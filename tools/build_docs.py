@@ -69,7 +69,8 @@ def front_matter(nb)->dict:
 def title_cell_rest(nb_path:Path)->str:
     """The prose of a notebook's title cell below its `# title` and `> description`. nbdev's front-matter processor
     (`FrontmatterProc`) takes the title cell's title, description and `- key: value` lines and drops the whole cell,
-    so without this a page loses the introduction a notebook puts in that cell (the tutorial's four stages)."""
+    so without this a page would lose an introduction written in that cell. The notebooks keep theirs in a cell of
+    their own now (00a_files and tutorial did not); this stays as the guard for the next one."""
     import nbformat, warnings, yaml
     from fastcore.nbio import md_frontmatter
     nb = nbformat.read(nb_path, as_version=4)
