@@ -21,7 +21,8 @@ from omasgan.loop import generate
 from omasgan.core import seed_everything
 from sklearn.metrics import roc_auc_score
 VARIANTS = {'ref': {}, 'beta1': dict(beta=1.0), 'lr4': dict(lr=1e-4), 'alpha1': dict(alpha=1.0), 'steps3_100': dict(steps3=100),
-            'emac': dict(ema_critic=0.99), 'emac995': dict(ema_critic=0.995)}
+            'emac': dict(ema_critic=0.99), 'emac995': dict(ema_critic=0.995),
+            'emac_lr1e-4': dict(ema_critic=0.99, lr=1e-4), 'emac_lr5e-5': dict(ema_critic=0.99, lr=5e-5)}   # lr: stage 3's only
 STAGE4 = ('ema_critic',)   # the variants' settings that stage 4 reads too
 data = load_data('mnist5k')
 for m in sorted(glob.glob(f'{args.folds}/model_c*_h*_s0.pt')):

@@ -1,0 +1,72 @@
+#!/usr/bin/env python
+"""Score-only test of a local-scale f_D on the inner folds of `07c_selection`, from the detectors that
+`tools/inner_selection.py` kept in runs/selection/quick: the distance of x to its k nearest G'(z), divided by the
+same distance of those neighbours within the bank (a local outlier factor, LOF), in pixels and in C's features.
+No training, no outer test image. Prints each variant's mean and worst inner AUROC, best first.
+
+    python tools/score_local.py [--folds runs/selection/quick]
+"""
+import argparse, numpy as np, torch
+from pathlib import Path
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--folds', default='runs/selection/quick')
+ap.add_argument('--k', type=int, nargs='*', default=[5, 20]); args = ap.parse_args()
+torch.set_num_threads(2)
+from omasgan.api import Detector, critic_anomaly
+from omasgan.detector import critic_features, knn_mean
+from omasgan.loop import generate
+from omasgan.selection import inner_split
+from omasgan.data import load_data
+from sklearn.metrics import roc_auc_score
+
+def knn(a, bank, k, self_bank=False):
+    "Distances and indices of the k nearest rows of bank (skipping the row itself when a is bank)."
+    d = torch.cat([torch.cdist(a[i:i + 512], bank) for i in range(0, len(a), 512)])
+    v, i = d.topk(k + self_bank, largest=False)
+    return (v[:, 1:], i[:, 1:]) if self_bank else (v, i)
+
+def lof(x, bank, k):
+    "Mean distance of x to its k nearest bank rows over the mean of those rows' own k-NN distance in the bank."
+    rb = knn(bank, bank, k, True)[0].mean(1)
+    v, i = knn(x, bank, k)
+    return v.mean(1) / rb[i].mean(1)
+
+data = load_data('mnist5k')
+folds = [(a, b) for c in range(0, 10, 2) for a, b in ((c, c + 1), (c + 1, c))]
+out = {}
+for c, h in folds:
+    path = Path(args.folds)/f'model_c{c}_h{h}_s0.pt'
+    if not path.is_file(): print(f'{c} {h}: no kept detector, skipped'); continue
+    det = Detector.load(path)
+    sp = inner_split(data, c, h, 'ganomaly', 0)
+    xv, xt, xtr = (det._prepare(s).to(det.device) for s in (sp.val, sp.test, sp.train))
+    y = sp.test_labels.numpy()
+    N, base = det.nets, {}
+    with torch.no_grad():
+        for k in ('C', 'J'): base[k] = (critic_anomaly(N[k], xv), critic_anomaly(N[k], xt))
+        torch.manual_seed(123); bank = generate(N['Gp'], 4096)
+        fb, fv, ft = (critic_features(N['C'], t) for t in (bank, xv, xt))
+        pb, pv, pt = (t.flatten(1).float() for t in (bank, xv, xt))
+        for kk in args.k:
+            base[f'pix_k{kk}'] = (knn(pv, pb, kk)[0].mean(1), knn(pt, pb, kk)[0].mean(1))
+            base[f'Cf_k{kk}'] = (knn(fv, fb, kk)[0].mean(1), knn(ft, fb, kk)[0].mean(1))
+            base[f'pixLOF_k{kk}'] = (lof(pv, pb, kk), lof(pt, pb, kk))
+            base[f'CfLOF_k{kk}'] = (lof(fv, fb, kk), lof(ft, fb, kk))
+            ptr = xtr.flatten(1).float()   # reference only: the training images themselves (kNN and its LOF)
+            base[f'kNNdata_k{kk}'] = (knn(pv, ptr, kk)[0].mean(1), knn(pt, ptr, kk)[0].mean(1))
+            base[f'kNNdataLOF_k{kk}'] = (lof(pv, ptr, kk), lof(pt, ptr, kk))
+    z = {k: ((t.double() - v.double().mean()) / v.double().std()).numpy() for k, (v, t) in base.items()}
+    rec = {k: roc_auc_score(y, v) for k, v in z.items()}
+    for kk in args.k:
+        rec[f'AS ref k{kk}'] = roc_auc_score(y, z['J'] + 8 * (z['C'] + z[f'Cf_k{kk}']) / 2)
+        rec[f'AS C+CfLOF k{kk}'] = roc_auc_score(y, z['J'] + 8 * (z['C'] + z[f'CfLOF_k{kk}']) / 2)
+        rec[f'AS C+CfLOF+pixLOF k{kk}'] = roc_auc_score(y, z['J'] + 8 * (z['C'] + z[f'CfLOF_k{kk}'] + z[f'pixLOF_k{kk}']) / 3)
+        rec[f'AS C+pixLOF k{kk}'] = roc_auc_score(y, z['J'] + 8 * (z['C'] + z[f'pixLOF_k{kk}']) / 2)
+        rec[f'AS CfLOF+pixLOF k{kk}'] = roc_auc_score(y, z['J'] + 8 * (z[f'CfLOF_k{kk}'] + z[f'pixLOF_k{kk}']) / 2)
+    out[f'{c}:{h}'] = rec
+    print(c, h, ' '.join(f'{k} {v:.3f}' for k, v in rec.items() if k.endswith('k5')), flush=True)
+keys = list(next(iter(out.values())))
+A = np.array([[out[f][k] for k in keys] for f in out])
+ref = keys.index(f'AS ref k{args.k[0]}')
+for i in np.argsort(-A.mean(0)):
+    d = A[:, i] - A[:, ref]
+    print(f"{keys[i]:26s} mean {A[:, i].mean():.3f} min {A[:, i].min():.3f}  vs AS ref: {d.mean():+.3f} (se {d.std(ddof=1) / np.sqrt(len(d)):.3f})")
