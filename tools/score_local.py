@@ -7,16 +7,14 @@ No training, no outer test image. Prints each variant's mean and worst inner AUR
     python tools/score_local.py [--folds runs/selection/quick]
 """
 import argparse, numpy as np, torch
-from pathlib import Path
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--folds', default='runs/selection/quick')
 ap.add_argument('--k', type=int, nargs='*', default=[5, 20]); args = ap.parse_args()
 torch.set_num_threads(2)
-from omasgan.api import Detector, critic_anomaly
+from omasgan.api import critic_anomaly
 from omasgan.detector import critic_features, knn_mean
 from omasgan.loop import generate
-from omasgan.selection import inner_split
-from omasgan.data import load_data
 from sklearn.metrics import roc_auc_score
+from kept_folds import kept_folds
 
 def knn(a, bank, k, self_bank=False):
     "Distances and indices of the k nearest rows of bank (skipping the row itself when a is bank)."
@@ -30,14 +28,8 @@ def lof(x, bank, k):
     v, i = knn(x, bank, k)
     return v.mean(1) / rb[i].mean(1)
 
-data = load_data('mnist5k')
-folds = [(a, b) for c in range(0, 10, 2) for a, b in ((c, c + 1), (c + 1, c))]
 out = {}
-for c, h in folds:
-    path = Path(args.folds)/f'model_c{c}_h{h}_s0.pt'
-    if not path.is_file(): print(f'{c} {h}: no kept detector, skipped'); continue
-    det = Detector.load(path)
-    sp = inner_split(data, c, h, 'ganomaly', 0)
+for c, h, det, sp in kept_folds(args.folds):
     xv, xt, xtr = (det._prepare(s).to(det.device) for s in (sp.val, sp.test, sp.train))
     y = sp.test_labels.numpy()
     N, base = det.nets, {}

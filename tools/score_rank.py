@@ -6,21 +6,13 @@ ECDF's tail -log(1 - F), and the larger of the two f_D terms. No training, no ou
     python tools/score_rank.py
 """
 import numpy as np, torch
-from pathlib import Path
 from scipy.stats import norm
 torch.set_num_threads(1)
-from omasgan.api import Detector
-import omasgan.loo
-from omasgan.selection import inner_split
-from omasgan.data import load_data
 from sklearn.metrics import roc_auc_score
-data = load_data('mnist5k')
-folds = [(a, b) for c in range(0, 10, 2) for a, b in ((c, c + 1), (c + 1, c))]
+from kept_folds import kept_folds
 res = []
-for c, h in folds:
-    p = Path('runs/selection/quick')/f'model_c{c}_h{h}_s0.pt'
-    if not p.is_file(): continue
-    det = Detector.load(p); sp = inner_split(data, c, h, 'ganomaly', 0); y = sp.test_labels.numpy()
+for c, h, det, sp in kept_folds():
+    y = sp.test_labels.numpy()
     with torch.no_grad():
         xv, xt = det._prepare(sp.val).to(det.device), det._prepare(sp.test).to(det.device)
         rv, rt = det._raw_terms(xv), det._raw_terms(xt)
