@@ -190,7 +190,7 @@ def _fit_into(out:Path, det, split, args, cls, overrides:dict)->Path:
         if any(getattr(det, 'history', {}).values()): _save_fig(out/'curves.png', plot_curves(det.history, f'{args.method}, {args.dataset} c{cls} s{args.seed}'))
         atomic_write(out/'model.json', json.dumps(info, indent=1))
     remove_owned(out/'ckpt')
-    print(det); print(f"fitted in {det.fit_seconds:.0f} s on {len(split.train)} normal {'points' if det.kind == 'points' else 'images'}; saved {out/'model.pt'}")
+    print(det); print(f"fitted in {det.fit_seconds:.0f} s on {len(split.train)} normal {det.kind}; saved {out/'model.pt'}")
     return out
 
 # %% ../nbs/90_cli.ipynb #6210912a

@@ -15,3 +15,17 @@ def kept_folds(folds_dir='runs/selection/quick', dataset='mnist5k'):
         path = Path(folds_dir)/f'model_c{c}_h{h}_s0.pt'
         if not path.is_file(): print(f'{c} {h}: no kept detector, skipped'); continue
         yield c, h, Detector.load(path), inner_split(data, c, h, 'ganomaly', 0)
+
+def zscores(terms:dict)->dict:
+    "Each term's test scores standardised with its validation scores: {name: (val, test)} → {name: test z-scores}."
+    return {k: ((t.double() - v.double().mean()) / v.double().std()).numpy() for k, (v, t) in terms.items()}
+
+def report(out:dict, ref:str, width:int=26):
+    "Every variant's mean and worst inner AUROC over the folds of `out` ({fold: {variant: AUROC}}), best first, with its paired difference to `ref`."
+    import numpy as np
+    keys = list(next(iter(out.values())))
+    A = np.array([[out[f][k] for k in keys] for f in out])
+    r = keys.index(ref)
+    for i in np.argsort(-A.mean(0)):
+        d = A[:, i] - A[:, r]
+        print(f"{keys[i]:{width}s} mean {A[:, i].mean():.3f} min {A[:, i].min():.3f}  vs {ref}: {d.mean():+.3f} (se {d.std(ddof=1) / np.sqrt(len(d)):.3f})")

@@ -6,15 +6,15 @@ No training, no outer test image. Prints each variant's mean and worst inner AUR
 
     python tools/score_local.py [--folds runs/selection/quick]
 """
-import argparse, numpy as np, torch
+import argparse, torch
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--folds', default='runs/selection/quick')
 ap.add_argument('--k', type=int, nargs='*', default=[5, 20]); args = ap.parse_args()
 torch.set_num_threads(2)
 from omasgan.api import critic_anomaly
-from omasgan.detector import critic_features, knn_mean
+from omasgan.detector import critic_features
 from omasgan.loop import generate
 from sklearn.metrics import roc_auc_score
-from kept_folds import kept_folds
+from kept_folds import kept_folds, zscores, report
 
 def knn(a, bank, k, self_bank=False):
     "Distances and indices of the k nearest rows of bank (skipping the row itself when a is bank)."
@@ -22,11 +22,10 @@ def knn(a, bank, k, self_bank=False):
     v, i = d.topk(k + self_bank, largest=False)
     return (v[:, 1:], i[:, 1:]) if self_bank else (v, i)
 
-def lof(x, bank, k):
-    "Mean distance of x to its k nearest bank rows over the mean of those rows' own k-NN distance in the bank."
-    rb = knn(bank, bank, k, True)[0].mean(1)
-    v, i = knn(x, bank, k)
-    return v.mean(1) / rb[i].mean(1)
+def lof(xs, bank, k):
+    "For each x of `xs`: its mean distance to its k nearest bank rows over the mean of those rows' own k-NN distance in the bank."
+    rb = knn(bank, bank, k, True)[0].mean(1)          # once per bank, for every x
+    return tuple(v.mean(1) / rb[i].mean(1) for v, i in (knn(x, bank, k) for x in xs))
 
 out = {}
 for c, h, det, sp in kept_folds(args.folds):
@@ -38,15 +37,15 @@ for c, h, det, sp in kept_folds(args.folds):
         torch.manual_seed(123); bank = generate(N['Gp'], 4096)
         fb, fv, ft = (critic_features(N['C'], t) for t in (bank, xv, xt))
         pb, pv, pt = (t.flatten(1).float() for t in (bank, xv, xt))
+        ptr = xtr.flatten(1).float()   # reference only: the training images themselves (kNN and its LOF)
         for kk in args.k:
             base[f'pix_k{kk}'] = (knn(pv, pb, kk)[0].mean(1), knn(pt, pb, kk)[0].mean(1))
             base[f'Cf_k{kk}'] = (knn(fv, fb, kk)[0].mean(1), knn(ft, fb, kk)[0].mean(1))
-            base[f'pixLOF_k{kk}'] = (lof(pv, pb, kk), lof(pt, pb, kk))
-            base[f'CfLOF_k{kk}'] = (lof(fv, fb, kk), lof(ft, fb, kk))
-            ptr = xtr.flatten(1).float()   # reference only: the training images themselves (kNN and its LOF)
+            base[f'pixLOF_k{kk}'] = lof((pv, pt), pb, kk)
+            base[f'CfLOF_k{kk}'] = lof((fv, ft), fb, kk)
             base[f'kNNdata_k{kk}'] = (knn(pv, ptr, kk)[0].mean(1), knn(pt, ptr, kk)[0].mean(1))
-            base[f'kNNdataLOF_k{kk}'] = (lof(pv, ptr, kk), lof(pt, ptr, kk))
-    z = {k: ((t.double() - v.double().mean()) / v.double().std()).numpy() for k, (v, t) in base.items()}
+            base[f'kNNdataLOF_k{kk}'] = lof((pv, pt), ptr, kk)
+    z = zscores(base)
     rec = {k: roc_auc_score(y, v) for k, v in z.items()}
     for kk in args.k:
         rec[f'AS ref k{kk}'] = roc_auc_score(y, z['J'] + 8 * (z['C'] + z[f'Cf_k{kk}']) / 2)
@@ -56,9 +55,4 @@ for c, h, det, sp in kept_folds(args.folds):
         rec[f'AS CfLOF+pixLOF k{kk}'] = roc_auc_score(y, z['J'] + 8 * (z[f'CfLOF_k{kk}'] + z[f'pixLOF_k{kk}']) / 2)
     out[f'{c}:{h}'] = rec
     print(c, h, ' '.join(f'{k} {v:.3f}' for k, v in rec.items() if k.endswith('k5')), flush=True)
-keys = list(next(iter(out.values())))
-A = np.array([[out[f][k] for k in keys] for f in out])
-ref = keys.index(f'AS ref k{args.k[0]}')
-for i in np.argsort(-A.mean(0)):
-    d = A[:, i] - A[:, ref]
-    print(f"{keys[i]:26s} mean {A[:, i].mean():.3f} min {A[:, i].min():.3f}  vs AS ref: {d.mean():+.3f} (se {d.std(ddof=1) / np.sqrt(len(d)):.3f})")
+report(out, f'AS ref k{args.k[0]}')

@@ -7,7 +7,7 @@ features). No training, no outer test image. Prints each variant's mean and wors
 
     python tools/score_weighted.py [--folds runs/selection/quick]
 """
-import argparse, numpy as np, torch
+import argparse, torch
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--folds', default='runs/selection/quick')
 ap.add_argument('--taus', type=float, nargs='*', default=[1., 5.]); args = ap.parse_args()
 torch.set_num_threads(2)
@@ -15,7 +15,7 @@ from omasgan.api import critic_anomaly
 from omasgan.detector import critic_features, knn_mean
 from omasgan.loop import generate
 from sklearn.metrics import roc_auc_score
-from kept_folds import kept_folds
+from kept_folds import kept_folds, zscores, report
 
 out = {}
 for c, h, det, sp in kept_folds(args.folds):
@@ -39,16 +39,11 @@ for c, h, det, sp in kept_folds(args.folds):
             fb = critic_features(N['C'], bank)
             base[f'pix_{name}'] = (knn_mean(xv, bank, 5), knn_mean(xt, bank, 5))
             base[f'Cf_{name}'] = (knn_mean(fv, fb, 5), knn_mean(ft, fb, 5))
-    z = {k: ((t.double() - v.double().mean()) / v.double().std()).numpy() for k, (v, t) in base.items()}
+    z = zscores(base)
     rec = {k: roc_auc_score(y, v) for k, v in z.items()}
     for name in banks:
         rec[f'AS C+Cf {name}'] = roc_auc_score(y, z['J'] + 8 * (z['C'] + z[f'Cf_{name}']) / 2)
         rec[f'AS C+Cf+pix {name}'] = roc_auc_score(y, z['J'] + 8 * (z['C'] + z[f'Cf_{name}'] + z[f'pix_{name}']) / 3)
     out[f'{c}:{h}'] = rec
     print(c, h, ' '.join(f'{k} {v:.3f}' for k, v in rec.items() if k.startswith('AS')), flush=True)
-keys = list(next(iter(out.values())))
-A = np.array([[out[f][k] for k in keys] for f in out])
-ref = keys.index('AS C+Cf plain')
-for i in np.argsort(-A.mean(0)):
-    d = A[:, i] - A[:, ref]
-    print(f"{keys[i]:22s} mean {A[:, i].mean():.3f} min {A[:, i].min():.3f}  vs AS today: {d.mean():+.3f} (se {d.std(ddof=1) / np.sqrt(len(d)):.3f})")
+report(out, 'AS C+Cf plain', 22)
