@@ -100,7 +100,7 @@ class Config:
     # the score
     lam_as: float = 1.            # weight of the f_D term in AS
     score_bank: int = 4096        # G'(z) samples for the density readings of f_D
-    nn_k: int = 5                 # neighbours averaged by the feature-space density reading GpNNf (`07_detector`)
+    nn_k: int = 5                 # neighbours averaged by the k-NN density readings GpNNf, GpCos and GpCosf (`07_detector`)
     fpr: float = 0.05             # false-alarm rate on normal validation data that sets `predict`'s threshold
     # the loop
     log_every: int = 50           # steps between reading the losses (one host sync) and updating the progress bar

@@ -23,8 +23,8 @@ from .retrain import train_retrain
 
 # %% auto #0
 __all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector',
-           'reading_terms', 'check_reading', 'knn_mean', 'critic_features', 'raw_terms', 'check_nets', 'OMASGAN',
-           'loo_auroc', 'auroc_markdown']
+           'reading_terms', 'check_reading', 'knn_mean', 'unit', 'critic_features', 'raw_terms', 'check_nets',
+           'OMASGAN', 'loo_auroc', 'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
 def anomaly_logit(J:nn.Module, x:Tensor)->Tensor:
@@ -64,17 +64,17 @@ def train_detector(x:Tensor, Gp:nn.Module, B:nn.Module, C:nn.Module, cfg:Config,
     return st.modules['J'], hist
 
 # %% ../nbs/07_detector.ipynb #6cda2be1
-SCORES = ('D', 'C', 'J', 'GpNN', 'GpNNf', 'AS')
+SCORES = ('D', 'C', 'J', 'GpNN', 'GpNNf', 'GpCos', 'GpCosf', 'AS')   # GpCos, GpCosf: images only
 
 # %% ../nbs/07_detector.ipynb #d989be1a
 READINGS = dict(critic='C', density='GpNN', both='C+GpNN', features='GpNNf')   # names of the f_D readings of earlier versions
 
 # %% ../nbs/07_detector.ipynb #3daf79e1
-FD_TERMS = ('D', 'C', 'GpNN', 'GpNNf')   # the terms f_D may average
+FD_TERMS = ('D', 'C', 'GpNN', 'GpNNf', 'GpCos', 'GpCosf')   # the terms f_D may average
 
 # %% ../nbs/07_detector.ipynb #98e20a5e
 def reading_terms(fd:str)->list:
-    "The score terms an f_D reading averages: 'C+GpNNf' → ['C', 'GpNNf']; 'critic', 'density', 'both' as in `READINGS`."
+    "The score terms an f_D reading averages: 'C+GpCos+GpCosf' → ['C', 'GpCos', 'GpCosf']; 'critic', 'density', 'both' as in `READINGS`."
     names = [t.strip() for t in READINGS.get(fd, fd).split('+')]
     bad = [t for t in names if t not in FD_TERMS]
     if bad or len(set(names)) != len(names):
@@ -85,7 +85,7 @@ def reading_terms(fd:str)->list:
 def check_reading(fd:str|None)->None:
     "Raise `ValueError` unless `fd` is None or a valid reading (see `reading_terms`)."
     if fd is not None:
-        if not isinstance(fd, str): raise ValueError(f"fd must be a string such as 'C+GpNNf', got {fd!r}")
+        if not isinstance(fd, str): raise ValueError(f"fd must be a string such as 'C+GpCos+GpCosf', got {fd!r}")
         reading_terms(fd)
 
 # %% ../nbs/07_detector.ipynb #a396f899
@@ -101,6 +101,10 @@ def knn_mean(a:Tensor, # rows to place, (N, ...)
     a, bank = a.flatten(1).float(), bank.flatten(1).float()
     k, rows = min(k, len(bank)), max(1, max_elems // max(1, len(bank)))
     return torch.cat([torch.cdist(a[i:i + rows], bank).topk(k, largest=False).values.mean(1) for i in range(0, len(a), rows)])
+
+def unit(x:Tensor)->Tensor:
+    "Each row of `x`, flattened, scaled to unit Euclidean length: its direction (a row of zeros stays zero)."
+    return F.normalize(x.flatten(1).float(), dim=1)
 
 # %% ../nbs/07_detector.ipynb #aabf7eaf
 @torch.no_grad()
@@ -120,13 +124,18 @@ def raw_terms(nets:dict, # at least D, C and J (critics)
               bank_features:Tensor|None=None, # `critic_features(nets['C'], bank)`, when already computed
              )->dict:
     """The unstandardised score terms of `x`: $-V$ of D, C and J; GpNN, the distance to the nearest sample in `bank`;
-    GpNNf, the mean distance to the `cfg.nn_k` nearest samples of `bank` in C's feature space (when C has `features`)."""
+    GpNNf, the mean distance to the `cfg.nn_k` nearest samples of `bank` in C's feature space (when C has `features`);
+    on images, GpCos and GpCosf, the same mean between directions (`unit`): of the pixels counted from blank (x + 1, the
+    package's images being in [-1, 1]), and of C's features."""
     out = dict(D=critic_anomaly(nets['D'], x), C=critic_anomaly(nets['C'], x), J=critic_anomaly(nets['J'], x),
                GpNN=nn_distance(x, bank, cfg.p, cfg.q, cfg.chunk_elems))
+    images = x.ndim > 2
+    if images: out['GpCos'] = knn_mean(unit(x + 1), unit(bank + 1), cfg.nn_k, cfg.chunk_elems)
     fx = critic_features(nets['C'], x)
     if fx is not None:
         fb = bank_features if bank_features is not None else critic_features(nets['C'], bank)
         out['GpNNf'] = knn_mean(fx, fb, cfg.nn_k, cfg.chunk_elems)
+        if images: out['GpCosf'] = knn_mean(unit(fx), unit(fb), cfg.nn_k, cfg.chunk_elems)
     return out
 
 # %% ../nbs/07_detector.ipynb #b44a2846
@@ -230,7 +239,7 @@ def _as(self:OMASGAN, raw:dict, fd:str, lam_as:float)->Tensor:
     names = reading_terms(fd)
     missing = [k for k in names if k not in raw or k not in self.std.stats]
     if missing: raise ValueError(f"fd={fd!r} needs the score term {missing[0]}, which this detector does not have"
-                                 + (" (its critic has no `features` method)" if missing[0] == 'GpNNf' else ''))
+                                 + (" (its critic has no `features` method)" if missing[0] in ('GpNNf', 'GpCosf') else ''))
     f = sum(self.std(k, raw[k]) for k in names) / len(names)
     return self.std('J', raw['J']) + lam_as * f
 
@@ -242,11 +251,11 @@ def _combine(self:OMASGAN, raw:dict)->dict:
 # %% ../nbs/07_detector.ipynb #13c7a58f
 @patch(as_prop=True)
 def reading(self:OMASGAN)->str:
-    "The f_D reading AS uses: `fd` when given, else 'C+GpNNf' on images ('C' for a critic without `features`) and 'both' on points."
+    "The f_D reading AS uses: `fd` when given, else 'C+GpCos+GpCosf' on images ('C+GpCos' for a critic without `features`) and 'both' on points."
     if self.fd: return self.fd
     if getattr(self, 'kind', 'images') == 'points': return 'both'
     C = getattr(self, 'nets', {}).get('C')
-    return 'C' if C is not None and not callable(getattr(C, 'features', None)) else 'C+GpNNf'
+    return 'C+GpCos' if C is not None and not callable(getattr(C, 'features', None)) else 'C+GpCos+GpCosf'
 
 # %% ../nbs/07_detector.ipynb #d55835b0
 @patch
@@ -259,8 +268,8 @@ def rescore(self:OMASGAN, X, candidates:list)->list:
 # %% ../nbs/07_detector.ipynb #fcbf339a
 @patch
 def _loaded(self:OMASGAN, st:dict)->None:
-    if self.fd is None and 'GpNNf' not in self.std.stats:   # a file of an earlier version: it scored with that version's default
-        self.fd = 'both' if self.kind == 'points' else 'critic'
+    if self.fd is None and self.kind == 'images' and 'GpCos' not in self.std.stats:   # a file of an earlier version: it scored with that version's default
+        self.fd = 'C+GpNNf' if 'GpNNf' in self.std.stats else 'critic'
 
 @patch
 def samples(self:OMASGAN, n:int=64)->dict:
@@ -288,7 +297,7 @@ def loo_auroc(data:Data, # the data set
         rows.append(row)
     return rows
 
-def auroc_markdown(rows:list, cols=('D', 'C', 'J', 'GpNN', 'GpNNf', 'AS', 'kNN'))->str:
+def auroc_markdown(rows:list, cols=('D', 'C', 'J', 'GpNN', 'GpNNf', 'GpCos', 'GpCosf', 'AS', 'kNN'))->str:
     "A markdown table of per-class AUROCs with a mean row."
     head = '| abnormal class | ' + ' | '.join(cols) + ' |\n|---|' + '---|' * len(cols) + '\n'
     body = ''.join(f"| {r['abnormal_class']} | " + ' | '.join(f'{r[c]:.3f}' for c in cols) + ' |\n' for r in rows)

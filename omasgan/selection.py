@@ -36,7 +36,7 @@ def inner_split(data:Data, # a labelled data set
     return Split(x[tr], x[va], x[test], (y[test] == held_class).long(), y[test], data.name, f'inner-{protocol}', int(held_class), seed, data.raw_hw)
 
 # %% ../nbs/07c_selection.ipynb #dc7a3b09
-def score_candidates(fd=('critic', 'density', 'both', 'GpNNf', 'C+GpNNf'), # readings of f_D (`07_detector`)
+def score_candidates(fd=('critic', 'density', 'both', 'GpNNf', 'C+GpNNf', 'C+GpCos', 'C+GpCos+GpCosf'), # readings of f_D (`07_detector`)
                      lam_as=(0.25, 0.5, 1., 2., 4., 8.), # weights of f_D against J
                     )->list:
     "OMASGAN's score candidates: every (`fd`, `lam_as`) pair."

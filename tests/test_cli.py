@@ -49,7 +49,7 @@ def test_loo_two_classes_end_to_end_then_resume(tmp_path):
     out = tmp_path/'runs'/'t'
     rows = list(csv.DictReader((out/'results.csv').open()))
     assert list(rows[0]) == ['method', 'dataset', 'protocol', 'abnormal_class', 'seed', 'auroc', 'auprc', 'fpr95', 'f1']
-    assert {(r['method'], r['abnormal_class']) for r in rows} == {(m, c) for m in ('OMASGAN', 'OMASGAN/C', 'OMASGAN/D', 'OMASGAN/GpNN', 'OMASGAN/GpNNf', 'OMASGAN/J', 'kNN') for c in '01'}
+    assert {(r['method'], r['abnormal_class']) for r in rows} == {(m, c) for m in ('OMASGAN', 'OMASGAN/C', 'OMASGAN/D', 'OMASGAN/GpNN', 'OMASGAN/GpNNf', 'OMASGAN/GpCos', 'OMASGAN/GpCosf', 'OMASGAN/J', 'kNN') for c in '01'}
     assert all(0 <= float(r[k]) <= 1 for r in rows for k in ('auroc', 'auprc', 'fpr95', 'f1'))
     md = (out/'results.md').read_text()
     assert '| OMASGAN |' in md and '| kNN |' in md
