@@ -19,7 +19,7 @@ from .scale import ddp_active, rank_seed
 # %% auto #0
 __all__ = ['FORMAT', 'REQUIRED', 'MAX_SAMPLE_ELEMS', 'DETECTORS', 'METHODS', 'SCORE_CHUNK', 'critic_anomaly', 'Standardizer',
            'flag_threshold', 'state_problem', 'check_settings', 'net_mismatch', 'row_sq_norms', 'sq_norm_dists',
-           'knn_scores', 'register', 'Detector']
+           'knn_scores', 'unit', 'register', 'Detector']
 
 # %% ../nbs/03c_api.ipynb #91c02274
 @torch.no_grad()
@@ -165,6 +165,10 @@ def knn_scores(train:Tensor, # normal training samples
     def block(t):
         return sq_norm_dists(t.flatten(1).float(), tr, tr_sq).topk(min(k, len(tr)), largest=False).values.mean(1)
     return torch.cat([block(test[i:i + chunk]) for i in range(0, len(test), chunk)])
+
+def unit(x:Tensor)->Tensor:
+    "Each row of `x`, flattened, scaled to unit Euclidean length: its direction (a row of zeros stays zero)."
+    return torch.nn.functional.normalize(x.flatten(1).float(), dim=1)
 
 # %% ../nbs/03c_api.ipynb #5e61a7c0
 DETECTORS = {}   # class name → class: every `Detector` subclass, for `Detector.load`

@@ -18,13 +18,13 @@ from .gan import train_gan
 from .scale import wrap
 from .convergence import GeneratorMonitor, SeparationMonitor
 from .boundary import train_boundary, nn_distance, BoundaryMonitor
-from .api import row_sq_norms, sq_norm_dists, Detector, critic_anomaly, knn_scores
+from .api import row_sq_norms, sq_norm_dists, Detector, critic_anomaly, knn_scores, unit
 from .retrain import train_retrain
 
 # %% auto #0
 __all__ = ['SCORES', 'READINGS', 'FD_TERMS', 'NATIVE_HW', 'anomaly_logit', 'j_loss', 'detector_stage', 'train_detector',
-           'reading_terms', 'check_reading', 'knn_mean', 'unit', 'critic_features', 'raw_terms', 'check_nets',
-           'OMASGAN', 'loo_auroc', 'auroc_markdown']
+           'reading_terms', 'check_reading', 'knn_mean', 'critic_features', 'raw_terms', 'check_nets', 'OMASGAN',
+           'loo_auroc', 'auroc_markdown']
 
 # %% ../nbs/07_detector.ipynb #b4b74648
 def anomaly_logit(J:nn.Module, x:Tensor)->Tensor:
@@ -101,10 +101,6 @@ def knn_mean(a:Tensor, # rows to place, (N, ...)
     a, bank = a.flatten(1).float(), bank.flatten(1).float()
     k, rows = min(k, len(bank)), max(1, max_elems // max(1, len(bank)))
     return torch.cat([torch.cdist(a[i:i + rows], bank).topk(k, largest=False).values.mean(1) for i in range(0, len(a), rows)])
-
-def unit(x:Tensor)->Tensor:
-    "Each row of `x`, flattened, scaled to unit Euclidean length: its direction (a row of zeros stays zero)."
-    return F.normalize(x.flatten(1).float(), dim=1)
 
 # %% ../nbs/07_detector.ipynb #aabf7eaf
 @torch.no_grad()

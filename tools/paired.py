@@ -3,7 +3,8 @@
 the mean per-digit std, and for each pair (A, B) the paired differences over (digit, seed).
 
     python tools/paired.py runs/loo-kl/results.csv f-GAN=runs/loo-f/results.csv [--against kNN GANomaly]
-    (a run folder instead of its results.csv reads the finished jobs' result.json files)
+    (a run folder instead of its results.csv reads the finished jobs' result.json files; NAME=PATH renames the OMASGAN
+    rows of PATH, OLD:NEW=PATH its OLD rows, e.g. kNN:kNN-cos=runs/knn-cos/results.csv)
 
 A difference counts as exceeding the seed spread when |mean paired difference| > 2 × its standard error over
 the (digit, seed) pairs and, for one digit, when |mean difference over seeds| > the larger of the two seed stds.
@@ -22,9 +23,10 @@ def _rows(p):
 def read(paths, rename=None):
     rows = []
     for p in paths:
+            old, new = (rename[p].split(':', 1) if ':' in rename[p] else ('OMASGAN', rename[p])) if rename and p in rename else (None, None)
             for r in _rows(p):
                 m = r['method']
-                if rename and p in rename and not m.startswith('kNN'): m = m.replace('OMASGAN', rename[p], 1)
+                if old and (m == old or m.startswith(old + '/')): m = new + m[len(old):]
                 rows.append((m, int(r['abnormal_class']), int(r['seed']), float(r['auroc'])))
     return rows
 

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from ..config import make_config, field_errors, PROFILES
 from ..nets import make_nets, sample_z, frozen_copy
 from ..loop import Stage, train, draw, adam, speed_up, full_precision
-from ..api import Detector, knn_scores
+from ..api import Detector, knn_scores, unit
 
 # %% auto #0
 __all__ = ['TOY_BOX', 'BaselineConfig', 'baseline_config', 'Encoder', 'JointCritic', 'split_budget', 'Baseline', 'logistic_loss',
@@ -295,8 +295,9 @@ class KNNConfig:
     k: int = 5                    # neighbours
     chunk: int = 512              # test rows per block of distances
     fpr: float = 0.05             # false-alarm rate on normal validation data that sets `predict`'s threshold
+    metric: str = 'euclidean'     # or 'cosine': the distance between directions of images counted from blank (`unit`)
     def __post_init__(self):
-        bad = field_errors(self, ints=('k', 'chunk'), fraction=('fpr',))
+        bad = field_errors(self, ints=('k', 'chunk'), fraction=('fpr',), choices={'metric': ('euclidean', 'cosine')})
         if bad: raise ValueError('; '.join(bad))
 
 class KNN(Detector, method='knn', order=100):
@@ -307,10 +308,12 @@ class KNN(Detector, method='knn', order=100):
         _unknown(cls.config_class, overrides); make_config(profile, kind)       # the profile must exist, though kNN has no budget
         return cls.config_class(**overrides)
     def _train(self, x:Tensor, ckpt_dir):
-        self.bank, self.nets, self.history = x.flatten(1).float(), {}, {}
+        if self.cfg.metric == 'cosine' and x.ndim < 3: raise ValueError("metric='cosine' is for images; 2-D points have no blank to count from")
+        self.bank, self.nets, self.history = self._rows(x), {}, {}
         if len(self.bank) < self.cfg.k: raise ValueError(f"kNN needs at least k = {self.cfg.k} training samples, got {len(self.bank)}")
+    def _rows(self, x:Tensor)->Tensor: return unit(x + 1) if self.cfg.metric == 'cosine' else x.flatten(1).float()
     def _build(self)->dict: return {}
-    def _raw_terms(self, x:Tensor)->dict: return {'kNN': knn_scores(self.bank, x, self.cfg.k, self.cfg.chunk)}
+    def _raw_terms(self, x:Tensor)->dict: return {'kNN': knn_scores(self.bank, self._rows(x), self.cfg.k, self.cfg.chunk)}
 
 # %% ../../nbs/08a_baselines.ipynb #b0a1c018
 TOY_BOX = (-1., 6.5)   # the plotting box of the 2-D toy (its background anomalies are uniform on it)
