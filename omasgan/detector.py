@@ -170,7 +170,7 @@ class OMASGAN(Detector, method='omasgan', order=0):
     def __init__(self, profile:str='quick', # 'quick', 'kl-wgan' or 'f-gan' (see `PROFILES`)
                  seed:int=0, # seed of everything random in `fit`
                  device:str|None=None, # 'cuda', 'mps', 'cpu' or None for automatic
-                 fd:str|None=None, # f_D in AS: the mean of '+'-joined standardised terms, e.g. 'C+GpNNf', or 'critic', 'density', 'both'; None: 'C+GpNNf' on images (the inner LOO's choice, `07c_selection`), 'both' on points
+                 fd:str|None=None, # f_D in AS: the mean of '+'-joined standardised terms, e.g. 'C+GpCos+GpCosf', or 'critic', 'density', 'both'; None: 'C+GpCos+GpCosf' on images (the inner LOO's choice, `07c_selection`), 'both' on points
                  val_frac:float=0.1, # validation share carved from `X` when no validation data is given
                  progress:bool=True, # progress bars while fitting
                  generator:nn.Module|None=None, # your own generator, codes (N, z_dim) → samples; default: the profile's DCGAN/MLP
