@@ -16,6 +16,23 @@ def kept_folds(folds_dir='runs/selection/quick', dataset='mnist5k'):
         if not path.is_file(): print(f'{c} {h}: no kept detector, skipped'); continue
         yield c, h, Detector.load(path), inner_split(data, c, h, 'ganomaly', 0)
 
+def fold_arrays(det, sp, bank_size:int=4096, seed:int=123):
+    """What the score-only tools read from one kept fold, without gradients: the labels of the inner test split, the
+    terms C and J as (val, test), and the pixels (flattened) and C's features of the validation images, the test
+    images and a bank of `bank_size` G'(z) drawn under `seed`, with the training images' pixels for reference."""
+    import torch
+    from omasgan.api import critic_anomaly
+    from omasgan.detector import critic_features
+    from omasgan.loop import generate
+    xv, xt, xtr = (det._prepare(s).to(det.device) for s in (sp.val, sp.test, sp.train))
+    N = det.nets
+    with torch.no_grad():
+        base = {k: (critic_anomaly(N[k], xv), critic_anomaly(N[k], xt)) for k in ('C', 'J')}
+        torch.manual_seed(seed); bank = generate(N['Gp'], bank_size)
+        feat = {n: critic_features(N['C'], t) for n, t in (('bank', bank), ('val', xv), ('test', xt))}
+        pix = {n: t.flatten(1).float() for n, t in (('bank', bank), ('val', xv), ('test', xt), ('train', xtr))}
+    return sp.test_labels.numpy(), base, pix, feat
+
 def zscores(terms:dict)->dict:
     "Each term's test scores standardised with its validation scores: {name: (val, test)} → {name: test z-scores}."
     return {k: ((t.double() - v.double().mean()) / v.double().std()).numpy() for k, (v, t) in terms.items()}

@@ -10,11 +10,8 @@ import argparse, torch
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--folds', default='runs/selection/quick')
 ap.add_argument('--k', type=int, nargs='*', default=[5, 20]); args = ap.parse_args()
 torch.set_num_threads(2)
-from omasgan.api import critic_anomaly
-from omasgan.detector import critic_features
-from omasgan.loop import generate
 from sklearn.metrics import roc_auc_score
-from kept_folds import kept_folds, zscores, report
+from kept_folds import kept_folds, fold_arrays, zscores, report
 
 def knn(a, bank, k, self_bank=False):
     "Distances and indices of the k nearest rows of bank (skipping the row itself when a is bank)."
@@ -29,15 +26,11 @@ def lof(xs, bank, k):
 
 out = {}
 for c, h, det, sp in kept_folds(args.folds):
-    xv, xt, xtr = (det._prepare(s).to(det.device) for s in (sp.val, sp.test, sp.train))
-    y = sp.test_labels.numpy()
-    N, base = det.nets, {}
+    y, base, pix, feat = fold_arrays(det, sp)
+    fb, fv, ft = feat['bank'], feat['val'], feat['test']
+    pb, pv, pt = pix['bank'], pix['val'], pix['test']
+    ptr = pix['train']   # reference only: the training images themselves (kNN and its LOF)
     with torch.no_grad():
-        for k in ('C', 'J'): base[k] = (critic_anomaly(N[k], xv), critic_anomaly(N[k], xt))
-        torch.manual_seed(123); bank = generate(N['Gp'], 4096)
-        fb, fv, ft = (critic_features(N['C'], t) for t in (bank, xv, xt))
-        pb, pv, pt = (t.flatten(1).float() for t in (bank, xv, xt))
-        ptr = xtr.flatten(1).float()   # reference only: the training images themselves (kNN and its LOF)
         for kk in args.k:
             base[f'pix_k{kk}'] = (knn(pv, pb, kk)[0].mean(1), knn(pt, pb, kk)[0].mean(1))
             base[f'Cf_k{kk}'] = (knn(fv, fb, kk)[0].mean(1), knn(ft, fb, kk)[0].mean(1))

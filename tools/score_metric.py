@@ -13,30 +13,22 @@ import argparse, torch
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--folds', default='runs/selection/quick')
 ap.add_argument('--k', type=int, default=5); args = ap.parse_args()
 torch.set_num_threads(2)
-import torch.nn.functional as F
-from omasgan.api import critic_anomaly
-from omasgan.detector import critic_features
-from omasgan.loop import generate
+from omasgan.api import unit
 from sklearn.metrics import roc_auc_score
-from kept_folds import kept_folds, zscores, report
+from kept_folds import kept_folds, fold_arrays, zscores, report
 
 def knn(a, bank, k):
     "Mean distance of each row of a to its k nearest rows of bank."
     return torch.cat([torch.cdist(a[i:i + 512], bank).topk(k, largest=False)[0].mean(1) for i in range(0, len(a), 512)])
 
-unit = lambda t: F.normalize(t, dim=1)
 out, k = {}, args.k
 for c, h, det, sp in kept_folds(args.folds):
-    xv, xt, xtr = (det._prepare(s).to(det.device) for s in (sp.val, sp.test, sp.train))
-    y = sp.test_labels.numpy()
-    N, base = det.nets, {}
+    y, base, pix, feat = fold_arrays(det, sp)
+    fb, fv, ft = feat['bank'], feat['val'], feat['test']
+    pb, pv, pt = pix['bank'], pix['val'], pix['test']
+    qb, qv, qt = (t + 1 for t in (pb, pv, pt))   # pixels in [-1, 1], counted from blank as in `raw_terms`
+    ptr = pix['train'] + 1                       # reference only: the training images themselves
     with torch.no_grad():
-        for n in ('C', 'J'): base[n] = (critic_anomaly(N[n], xv), critic_anomaly(N[n], xt))
-        torch.manual_seed(123); bank = generate(N['Gp'], 4096)
-        fb, fv, ft = (critic_features(N['C'], t) for t in (bank, xv, xt))
-        pb, pv, pt = (t.flatten(1).float() for t in (bank, xv, xt))
-        qb, qv, qt = (t + 1 for t in (pb, pv, pt))   # pixels in [-1, 1], counted from blank as in `raw_terms`
-        ptr = xtr.flatten(1).float() + 1            # reference only: the training images themselves
         base['pix'] = (knn(pv, pb, k), knn(pt, pb, k))
         base['Cf'] = (knn(fv, fb, k), knn(ft, fb, k))
         base['pix_cos'] = (knn(unit(qv), unit(qb), k), knn(unit(qt), unit(qb), k))
