@@ -81,6 +81,8 @@ def test_fit_then_score_files(tmp_path):
     assert r.returncode == 2 and '--overwrite' in r.stderr
     r = run('score', '--model', 'nowhere', 'a.png', cwd=tmp_path)
     assert r.returncode == 2 and 'does not exist' in r.stderr
+    r = run('score', 'm/model.pt', 'a.png', cwd=tmp_path)            # the detector given where the files go
+    assert r.returncode == 2 and 'pass it as --model m/model.pt' in r.stderr
 
 def test_help_lists_every_option_with_its_default(tmp_path):
     for cmd in ('loo', 'fit', 'score', 'preview'):
