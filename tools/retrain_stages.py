@@ -3,7 +3,8 @@
 (`tools/inner_selection.py`), under another seed or a variant of their settings: how much of a fold's AUROC comes from
 the later stages alone. Prints one JSON line per (fold, variant, seed): every term's inner AUROC (AS with today's
 reading, or --fd), G''s validation MMD² along stage 3 and what ended stage 3. Only the training classes enter (the
-folds' pseudo-anomalies); no outer test image is read.
+folds' pseudo-anomalies); no outer test image is read. Runs made before --fd existed scored AS with the kept
+detector's own reading (C+GpNNf for the folds of runs/selection): pass --fd C+GpNNf to repeat them.
 
     python tools/retrain_stages.py "runs/selection/quick+amp=bf16+converge=2+steps1=3000" --only 0:1 5:4 7:6 --variants ref beta1 --seed 2
     python tools/retrain_stages.py runs/selection/quick --stage2 --variants emac band --seed 2
