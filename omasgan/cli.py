@@ -223,7 +223,7 @@ def score(args)->Path|None:
     from omasgan.loo import Detector                    # `loo` imports every method: each registers itself for `Detector.load`
     m = Path(args.model)
     pts = [f for f in args.files if str(f).endswith('.pt')]
-    hint = f"; {pts[0]} looks like a saved detector: pass it as --model {pts[0]}" if pts and args.model == 'runs/model' else ''
+    hint = f"; {pts[0]} looks like a saved detector: pass it as --model {pts[0]}" if pts else ''
     if not m.exists(): raise FileNotFoundError(f"model {m} does not exist: pass the --out folder of 'omasgan fit' (or its model.pt){hint}")
     mfile = m/'model.pt' if m.is_dir() else m
     if not mfile.exists(): raise FileNotFoundError(f"{mfile} does not exist: pass the --out folder of 'omasgan fit'")

@@ -21,7 +21,8 @@ from kept_folds import kept_folds, fold_arrays, zscores, report
 def truncated_bank(G, n:int, psi:float, seed:int=123, chunk:int=1024):
     "n samples of G (eval mode) from codes ψ·N(0, I), drawn under `seed`."
     G.eval(); torch.manual_seed(seed)
-    return torch.cat([G(psi * torch.randn(min(chunk, n - i), G.z_dim)) for i in range(0, n, chunk)])
+    dev = next(G.parameters()).device
+    return torch.cat([G(psi * torch.randn(min(chunk, n - i), G.z_dim, device=dev)) for i in range(0, n, chunk)])
 
 out = {}
 for c, h, det, sp in kept_folds(args.folds):
