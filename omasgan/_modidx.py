@@ -546,6 +546,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'omasgan.loop.averaged': ('loop.html#averaged', 'omasgan/loop.py'),
                               'omasgan.loop.check_fingerprint': ('loop.html#check_fingerprint', 'omasgan/loop.py'),
                               'omasgan.loop.data_digest': ('loop.html#data_digest', 'omasgan/loop.py'),
+                              'omasgan.loop.decayed_lr': ('loop.html#decayed_lr', 'omasgan/loop.py'),
                               'omasgan.loop.draw': ('loop.html#draw', 'omasgan/loop.py'),
                               'omasgan.loop.ema_update': ('loop.html#ema_update', 'omasgan/loop.py'),
                               'omasgan.loop.fingerprint': ('loop.html#fingerprint', 'omasgan/loop.py'),

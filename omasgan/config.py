@@ -75,8 +75,9 @@ class Config:
     betas: tuple = (0., 0.999)    # Adam betas
     steps1: int = 600             # stage-1 steps (a cap when `converge` > 0: the stage may end earlier)
     ema: float = 0.               # decay of the exponential moving average of each generator's weights (G, B, G'); 0 = off
-    converge: float = 0.          # stages 1 and 3 end when validation MMD² ≤ `converge` × its two-sample noise level; 0 = run every step
+    converge: float = 0.          # stages 1 and 3 end when validation MMD² ≤ the two-sample level + `converge` × its noise; 0 = run every step
     min_steps: int = 1            # a stage ends on its criterion no earlier than this step
+    lr_decay: float = 0.          # stages 1 and 3: the learning rates fall linearly to 0 over this last fraction of the step cap; 0 = constant
     # stage 2: the boundary generator B
     steps2: int = 200             # stage-2 steps
     lam: float = 20.              # weight λ of the distance term d
@@ -122,7 +123,7 @@ def validate(self:Config):
     "Check types and ranges; raise one `ValueError` naming every bad field."
     bad = field_errors(self, ints=('n_critic', 'min_steps', 'band_k', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'nn_k', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
                                    'steps1', 'steps2', 'steps3', 'steps4'),
-                       unit=('alpha', 'beta', 'gamma', 'band_lo', 'band_hi'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
+                       unit=('alpha', 'beta', 'gamma', 'band_lo', 'band_hi', 'lr_decay'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
                        fraction=('fpr',), below_one=('ema', 'ema_critic'), pairs=('betas',), flags=('compile', 'sn'),
                        choices=dict(amp=('auto', 'native', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data'), d_target=('nearest', 'band')))
     try: get_divergence(self.divergence)
@@ -141,15 +142,15 @@ _EPOCHS_500 = 35_000   # ≈ 500 epochs of 4,500 images at batch 64
 
 _POINTS = dict(divergence='pearson', gp=1., z_dim=2, width=128, n_critic=5, lr=1e-3, betas=(0.5, 0.999), batch=256,
                q=1., lam=1000., mu=1., reference='data', d_target='band', ema=0., lam_as=1., steps1=1500, steps2=2000, steps3=600, steps4=400,
-               bank=2000, score_bank=2000, ema_critic=0.)   # stage 2 on points: the band term of `05_boundary`, chosen on the toy's training data
+               bank=2000, score_bank=2000, ema_critic=0., lr_decay=0.)   # stage 2 on points: the band term of `05_boundary`, chosen on the toy's training data
 
-_QUICK = dict(lr=4e-4, ema=0.99, ema_critic=0.99, converge=5., min_steps=200, steps1=1500, steps3=800, lam_as=8.,
+_QUICK = dict(lr=4e-4, ema=0.99, ema_critic=0.99, converge=5., min_steps=200, steps1=3000, steps3=1600, lr_decay=0.5, lam_as=8.,
               baselines=dict(steps=600, lr=2e-4))   # the baselines keep the budget their results were measured with
 
 PROFILES = {
     'quick': dict(_QUICK, points=_POINTS),
-    'quick-f': dict(_QUICK, divergence='pearson', gp=10., ema_critic=0., steps3=400, points=_POINTS),   # its three-seed table was run without the critics' average, stage 3 capped at 400
-    'long': dict(_QUICK, amp='native', converge=2., steps1=3000, steps3=400, points=_POINTS),   # compared with quick on the inner folds of `07c_selection` (stage 3 capped at 400 then)
+    'quick-f': dict(_QUICK, divergence='pearson', gp=10., ema_critic=0., steps1=1500, steps3=400, lr_decay=0., points=_POINTS),   # its three-seed table was run so: no critics' average, caps 1500 / 400, constant rates
+    'long': dict(_QUICK, amp='native', converge=2., steps1=3000, steps3=400, lr_decay=0., points=_POINTS),   # compared with quick on the inner folds of `07c_selection` (stage 3 capped at 400, constant rates then)
     'tiny': dict(width=8, z_dim=16, batch=32, steps1=8, steps2=4, steps3=4, steps4=4, bank=128, score_bank=128, log_every=2,
                  ckpt_every=4, eval_every=4, eval_n=64,
                  points={**_POINTS, 'batch': 64, 'steps1': 20, 'steps2': 10, 'steps3': 10, 'steps4': 10,

@@ -71,9 +71,9 @@ def gan_stage(x:Tensor, # normal training data, on the training device
         with frozen_grads(D): loss_g = div.generator_loss(D(Gw(sample_z(B, z_dim, x.device))))
         opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step(); update_avg()
         return dict(D=loss_d, G=loss_g.detach())
-    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps1, ema=cfg.ema)
+    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps1, ema=cfg.ema, lr_decay=cfg.lr_decay)
     nets = dict(G=G_avg, D=D, **({'G_train': G} if G_avg is not G else {}))   # 'G' is what later stages and the monitor use
-    return Stage('stage1', cfg.steps1, speed_up(step, cfg, x.device, G, D), nets, dict(G=opt_g, D=opt_d), meta=meta)
+    return Stage('stage1', cfg.steps1, speed_up(step, cfg, x.device, G, D), nets, dict(G=opt_g, D=opt_d), meta=meta, lr_decay=cfg.lr_decay)
 
 # %% ../nbs/04_gan.ipynb #6c25e220
 def train_gan(x:Tensor, cfg:Config, G=None, D=None, **kwargs)->tuple:

@@ -18,8 +18,8 @@ from .scale import ddp_active, is_main, rank, gather_state, mean_over_ranks, syn
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'UNTRAINED', 'data_digest', 'fingerprint', 'job_fingerprint', 'check_fingerprint', 'NonFiniteError',
-           'Stage', 'StageLog', 'train', 'draw', 'frozen_grads', 'adam', 'to_device', 'native_bf16', 'amp_dtype',
-           'full_precision', 'speed_up', 'stop_kw', 'generate', 'ema_update', 'averaged']
+           'Stage', 'decayed_lr', 'StageLog', 'train', 'draw', 'frozen_grads', 'adam', 'to_device', 'native_bf16',
+           'amp_dtype', 'full_precision', 'speed_up', 'stop_kw', 'generate', 'ema_update', 'averaged']
 
 # %% ../nbs/03b_loop.ipynb #b0aff1b9
 CKPT_FORMAT = 'omasgan-checkpoint-2'   # the format of a stage checkpoint; 2: with the job's fingerprint
@@ -91,6 +91,7 @@ class Stage:
     optimizers: dict             # name → optimiser
     extra: dict = field(default_factory=dict)  # name → tensor of further state (e.g. a sample bank), restored in place
     meta: dict = field(default_factory=dict)   # what a checkpoint must match to be resumed (config, shapes)
+    lr_decay: float = 0.         # the last fraction of `steps` over which every optimiser's learning rate falls linearly to 0 (`decayed_lr`)
 
     def state_dict(self, step:int, history:list)->dict:
         "Everything needed to resume after `step` steps."
@@ -118,6 +119,17 @@ class Stage:
         set_rng_state(per_rank[rank()] if per_rank and len(per_rank) > rank() else ck['rng'])
         if ddp_active() and not per_rank and rank() > 0: torch.manual_seed(rank_seed(ck['step']))   # a single-process checkpoint
         return ck['step'], ck['history']
+
+# %% ../nbs/03b_loop.ipynb #a1d3c0df
+def decayed_lr(stage:Stage, # a stage with `lr_decay` > 0
+               step:int, # the step about to be taken (1 … `stage.steps`)
+              )->float:
+    "Set every optimiser of `stage` to its first learning rate × min(1, (T − step + 1) / (`lr_decay`·T)); return that factor."
+    factor = min(1., (stage.steps - step + 1) / (stage.lr_decay * stage.steps))
+    for o in stage.optimizers.values():
+        for g in o.param_groups: g['lr'] = g.setdefault('initial_lr', g['lr']) * factor
+    return factor
+
 
 # %% ../nbs/03b_loop.ipynb #6133d383
 def _kill_point()->tuple|None:
@@ -251,6 +263,7 @@ def train(stage:Stage, # the stage to run
     sums, n, last_ck, kill_at = None, 0, start, _kill_point()
     try:
         for done in range(start + 1, (stage.steps if ended is None else start) + 1):
+            if stage.lr_decay: decayed_lr(stage, done)
             losses = stage.step()
             sums, n = (dict(losses) if sums is None else {k: sums[k] + v for k, v in losses.items()}), n + 1
             if done % log_every == 0 or done == stage.steps:

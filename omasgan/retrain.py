@@ -56,9 +56,9 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
         if b > 0:
             opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step(); update_avg()
         return dict(C=loss_c.detach(), Gp=loss_g.detach())
-    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps3, alpha=a, beta=b, ema=cfg.ema, ema_critic=cfg.ema_critic)
+    meta = dict(data_shape=tuple(x.shape[1:]), divergence=cfg.divergence, z_dim=z_dim, steps=cfg.steps3, alpha=a, beta=b, ema=cfg.ema, ema_critic=cfg.ema_critic, lr_decay=cfg.lr_decay)
     nets = dict(Gp=Gp_avg, C=C_avg, **({'Gp_train': Gp} if Gp_avg is not Gp else {}), **({'C_train': C} if C_avg is not C else {}))   # 'Gp': the averaged G' when `cfg.ema` > 0
-    return Stage('stage3', cfg.steps3, speed_up(step, cfg, x.device, G_ref, B_ref, Gp, C), nets, dict(Gp=opt_g, C=opt_c), meta=meta)
+    return Stage('stage3', cfg.steps3, speed_up(step, cfg, x.device, G_ref, B_ref, Gp, C), nets, dict(Gp=opt_g, C=opt_c), meta=meta, lr_decay=cfg.lr_decay)
 
 def train_retrain(x:Tensor, G:nn.Module, D:nn.Module, B:nn.Module, cfg:Config, **kwargs)->tuple:
     "Train stage 3; returns (G', C, history). `kwargs` go to `train`."
