@@ -66,6 +66,22 @@ def test_early_ended_stages_resume_to_identical_scores(tmp_path, point):
         rows = list(csv.DictReader(open(killed/JOB/'logs'/f'{stage}.csv')))
         assert rows[-1]['step'] == '5' and float(rows[-1]['ended_by_criterion']) == 1., rows[-1]   # ended by the criterion at step 5 of 20
 
+# learning rates falling over the second half of stages 1 and 3 (`lr_decay`, the image default): a kill inside the fall
+# resumes on the same schedule (the rate is set from the step number and the first rate kept in the optimiser's state)
+DECAY = (*LOO[:-2], '--set', 'lr_decay=0.5', '--out', 'run')
+
+@pytest.mark.parametrize('point', ['stage1:13', 'stage3:7'])
+def test_killed_run_with_falling_rates_resumes_to_identical_scores(tmp_path, reference, point):
+    ref, killed = tmp_path/'ref', tmp_path/'killed'
+    ref.mkdir(); killed.mkdir()
+    assert run(*DECAY, cwd=ref).returncode == 0
+    r = run(*DECAY, cwd=killed, env={'OMASGAN_KILL_AT': point})
+    assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr[-2000:])
+    assert run(*DECAY, cwd=killed).returncode == 0
+    got, want = scores(killed), scores(ref)
+    for k, v in want.items(): np.testing.assert_array_equal(got[k], v, err_msg=k)
+    assert any(not np.array_equal(want[k], reference[k]) for k in want)   # the falling rates changed the training
+
 # the baselines train with the same loop: a kill inside each one's stage(s) resumes to the same scores
 BASELINE_KILLS = [('ganomaly', 'ganomaly:7'), ('vae', 'vae:12'), ('egbad', 'egbad:5'), ('anogan', 'dcgan:13'),
                   ('deepsvdd', 'svdd_pretrain:6'), ('deepsvdd', 'svdd:3'), ('fencegan', 'fence_pretrain:3'), ('fencegan', 'fencegan:7'),
