@@ -52,14 +52,19 @@ def test_killed_run_resumes_to_identical_scores(tmp_path, reference, point):
 EARLY = (*LOO[:-2], '--set', 'converge=1e9', '--set', 'min_steps=5', '--set', 'ema=0.9', '--set', 'ema_critic=0.9',
          '--set', 'eval_every=5', '--out', 'run')
 
-@pytest.mark.parametrize('point', ['stage1:5', 'stage3:5', 'stage2:3', 'stage4:7'])
-def test_early_ended_stages_resume_to_identical_scores(tmp_path, point):
+def run_killed_and_whole(tmp_path, args:tuple, point:str)->tuple:
+    "Run `args` whole in tmp_path/'ref', and in tmp_path/'killed' killed at `point` then run again; return both folders."
     ref, killed = tmp_path/'ref', tmp_path/'killed'
     ref.mkdir(); killed.mkdir()
-    assert run(*EARLY, cwd=ref).returncode == 0
-    r = run(*EARLY, cwd=killed, env={'OMASGAN_KILL_AT': point})
+    assert run(*args, cwd=ref).returncode == 0
+    r = run(*args, cwd=killed, env={'OMASGAN_KILL_AT': point})
     assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr[-2000:])
-    assert run(*EARLY, cwd=killed).returncode == 0
+    assert run(*args, cwd=killed).returncode == 0
+    return ref, killed
+
+@pytest.mark.parametrize('point', ['stage1:5', 'stage3:5', 'stage2:3', 'stage4:7'])
+def test_early_ended_stages_resume_to_identical_scores(tmp_path, point):
+    ref, killed = run_killed_and_whole(tmp_path, EARLY, point)
     for k, v in scores(ref).items(): np.testing.assert_array_equal(scores(killed)[k], v, err_msg=k)
     import csv
     for stage in ('stage1', 'stage3'):
@@ -72,12 +77,7 @@ DECAY = (*LOO[:-2], '--set', 'lr_decay=0.5', '--out', 'run')
 
 @pytest.mark.parametrize('point', ['stage1:13', 'stage3:7'])
 def test_killed_run_with_falling_rates_resumes_to_identical_scores(tmp_path, reference, point):
-    ref, killed = tmp_path/'ref', tmp_path/'killed'
-    ref.mkdir(); killed.mkdir()
-    assert run(*DECAY, cwd=ref).returncode == 0
-    r = run(*DECAY, cwd=killed, env={'OMASGAN_KILL_AT': point})
-    assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr[-2000:])
-    assert run(*DECAY, cwd=killed).returncode == 0
+    ref, killed = run_killed_and_whole(tmp_path, DECAY, point)
     got, want = scores(killed), scores(ref)
     for k, v in want.items(): np.testing.assert_array_equal(got[k], v, err_msg=k)
     assert any(not np.array_equal(want[k], reference[k]) for k in want)   # the falling rates changed the training
