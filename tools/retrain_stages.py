@@ -29,7 +29,8 @@ from sklearn.metrics import roc_auc_score
 VARIANTS = {'ref': {}, 'beta1': dict(beta=1.0), 'lr4': dict(lr=1e-4), 'alpha1': dict(alpha=1.0), 'steps3_100': dict(steps3=100),
             'emac': dict(ema_critic=0.99), 'emac995': dict(ema_critic=0.995),
             'emac_lr1e-4': dict(ema_critic=0.99, lr=1e-4), 'emac_lr5e-5': dict(ema_critic=0.99, lr=5e-5),   # lr: stage 3's only
-            'band': dict(ema_critic=0.99, d_target='band', reference='data'), 'emac_beta1': dict(ema_critic=0.99, beta=1.0), 'emac_beta05': dict(ema_critic=0.99, beta=0.5), 'emac_steps3_800': dict(ema_critic=0.99, steps3=800)}   # band: with --stage2
+            'band': dict(ema_critic=0.99, d_target='band', reference='data'), 'emac_beta1': dict(ema_critic=0.99, beta=1.0), 'emac_beta05': dict(ema_critic=0.99, beta=0.5), 'emac_steps3_800': dict(ema_critic=0.99, steps3=800),
+            'caps': dict(ema_critic=0.99, steps3=1600, lr_decay=0.5), 'caps_beta085': dict(ema_critic=0.99, steps3=1600, lr_decay=0.5, beta=0.85)}   # band: with --stage2; caps: stage 3 as quick trains it today
 STAGE4 = ('ema_critic',)   # the variants' settings that stage 4 reads too
 data = load_data('mnist5k')
 for m in sorted(glob.glob(f'{args.folds}/model_c*_h*_s0.pt')):
