@@ -142,15 +142,15 @@ _EPOCHS_500 = 35_000   # ≈ 500 epochs of 4,500 images at batch 64
 
 _POINTS = dict(divergence='pearson', gp=1., z_dim=2, width=128, n_critic=5, lr=1e-3, betas=(0.5, 0.999), batch=256,
                q=1., lam=1000., mu=1., reference='data', d_target='band', ema=0., lam_as=1., steps1=1500, steps2=2000, steps3=600, steps4=400,
-               bank=2000, score_bank=2000, ema_critic=0., lr_decay=0.)   # stage 2 on points: the band term of `05_boundary`, chosen on the toy's training data
+               bank=2000, score_bank=2000, ema_critic=0., lr_decay=0., beta=0.7)   # stage 2 on points: the band term of `05_boundary`, chosen on the toy's training data
 
-_QUICK = dict(lr=4e-4, ema=0.99, ema_critic=0.99, converge=5., min_steps=200, steps1=3000, steps3=1600, lr_decay=0.5, lam_as=8.,
+_QUICK = dict(lr=4e-4, ema=0.99, ema_critic=0.99, converge=5., min_steps=200, steps1=3000, steps3=1600, lr_decay=0.5, beta=0.85, lam_as=8.,
               baselines=dict(steps=600, lr=2e-4))   # the baselines keep the budget their results were measured with
 
 PROFILES = {
     'quick': dict(_QUICK, points=_POINTS),
-    'quick-f': dict(_QUICK, divergence='pearson', gp=10., ema_critic=0., steps1=1500, steps3=400, lr_decay=0., points=_POINTS),   # its three-seed table was run so: no critics' average, caps 1500 / 400, constant rates
-    'long': dict(_QUICK, amp='native', converge=2., steps1=3000, steps3=400, lr_decay=0., points=_POINTS),   # compared with quick on the inner folds of `07c_selection` (stage 3 capped at 400, constant rates then)
+    'quick-f': dict(_QUICK, divergence='pearson', gp=10., ema_critic=0., steps1=1500, steps3=400, lr_decay=0., beta=0.7, points=_POINTS),   # its three-seed table was run so: no critics' average, caps 1500 / 400, constant rates, β 0.7
+    'long': dict(_QUICK, amp='native', converge=2., steps1=3000, steps3=400, lr_decay=0., beta=0.7, points=_POINTS),   # compared with quick on the inner folds of `07c_selection` (stage 3 capped at 400, constant rates, β 0.7 then)
     'tiny': dict(width=8, z_dim=16, batch=32, steps1=8, steps2=4, steps3=4, steps4=4, bank=128, score_bank=128, log_every=2,
                  ckpt_every=4, eval_every=4, eval_n=64,
                  points={**_POINTS, 'batch': 64, 'steps1': 20, 'steps2': 10, 'steps3': 10, 'steps4': 10,
