@@ -6,6 +6,7 @@ and with which validation MMD² is appended to a JSONL file. No test image is re
 
     python tools/convergence_variants.py --out runs/conv.jsonl --jobs 8:1 4:2 --variant lr_decay=0.5 [--threads 1]
     python tools/convergence_variants.py --out runs/conv.jsonl --table        # criterion / cap per variant and stage
+    python tools/convergence_variants.py --out runs/cifar-conv.jsonl --dataset npz --data-root cifar10-train-20k.npz --jobs 0:0 --variant steps1=6000
 
 A (variant, job) already in --out is skipped, so a sweep resumes.
 """
@@ -56,6 +57,8 @@ if __name__ == '__main__':
     ap.add_argument('--jobs', nargs='*', default=[], help='class:seed pairs')
     ap.add_argument('--variant', nargs='*', default=[], metavar='KEY=VALUE', help='settings over the profile (none: the profile)')
     ap.add_argument('--profile', default='quick')
+    ap.add_argument('--dataset', default='mnist5k', help="as `omasgan loo --dataset` (e.g. 'npz' with --data-root)")
+    ap.add_argument('--data-root', default=None)
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--table', action='store_true')
     a = ap.parse_args()
@@ -65,7 +68,7 @@ if __name__ == '__main__':
     from omasgan.cli import parse_overrides
     sets, name = parse_overrides(a.variant), '+'.join([a.profile, *sorted(a.variant)])
     done = {(r['variant'], r['job']) for r in map(json.loads, out.read_text().splitlines())} if out.exists() else set()
-    data = load_data('mnist5k')
+    data = load_data(a.dataset, a.data_root)
     for j in a.jobs:
         if (name, j) in done: continue
         c, s = map(int, j.split(':'))
@@ -73,7 +76,7 @@ if __name__ == '__main__':
         det, t0 = StagesOneToThree(a.profile, seed=s, progress=False, **sets), time.time()
         try: det.fit(sp.train, sp.val, input_hw=sp.raw_hw)
         except _Stop: pass
-        row = dict(variant=name, job=j, seconds=time.time() - t0, **{k: summary(h) for k, h in det.history.items()})
+        row = dict(variant=name, job=j, **({} if a.dataset == 'mnist5k' else dict(dataset=a.dataset)), seconds=time.time() - t0, **{k: summary(h) for k, h in det.history.items()})
         print(f"{name} {j}: stage 1 {row['stage1']['steps']} ({'criterion' if row['stage1']['criterion'] else 'cap'}), "
               f"stage 3 {row['stage3']['steps']} ({'criterion' if row['stage3']['criterion'] else 'cap'}), {row['seconds']:.0f} s", flush=True)
         with open(out, 'a') as f: f.write(json.dumps(row) + '\n')
