@@ -8,7 +8,7 @@ and with which validation MMD² is appended to a JSONL file. No test image is re
     python tools/convergence_variants.py --out runs/conv.jsonl --table        # criterion / cap per variant and stage
     python tools/convergence_variants.py --out runs/cifar-conv.jsonl --dataset npz --data-root cifar10-train-20k.npz --jobs 0:0 --variant steps1=6000
 
-A (variant, job) already in --out is skipped, so a sweep resumes.
+A (data set, variant, job) already in --out is skipped, so a sweep resumes.
 """
 import argparse, json, time
 from collections import defaultdict
@@ -44,7 +44,7 @@ def table(path:Path):
     "Per variant and stage: jobs ended by the criterion, of all jobs run."
     rows = [json.loads(l) for l in path.read_text().splitlines() if l.strip()]
     by = defaultdict(list)
-    for r in rows: by[r['variant']].append(r)
+    for r in rows: by[r['variant'] if r.get('dataset', 'mnist5k') == 'mnist5k' else f"{r['dataset']}: {r['variant']}"].append(r)
     print('| variant | jobs | stage 1 on criterion | stage 3 on criterion | median steps (1 / 3) | minutes per job |\n|---|---|---|---|---|---|')
     for v, rs in by.items():
         med = lambda k: sorted(r[k]['steps'] for r in rs)[len(rs) // 2]
@@ -67,16 +67,17 @@ if __name__ == '__main__':
     if a.threads: torch.set_num_threads(a.threads)
     from omasgan.cli import parse_overrides
     sets, name = parse_overrides(a.variant), '+'.join([a.profile, *sorted(a.variant)])
-    done = {(r['variant'], r['job']) for r in map(json.loads, out.read_text().splitlines())} if out.exists() else set()
+    done = {(r.get('dataset', 'mnist5k'), r['variant'], r['job']) for r in map(json.loads, out.read_text().splitlines())} if out.exists() else set()
     data = load_data(a.dataset, a.data_root)
+    label = a.dataset if a.data_root is None else f'{a.dataset}:{Path(a.data_root).name}'   # what the rows of --out say they were trained on
     for j in a.jobs:
-        if (name, j) in done: continue
+        if (label, name, j) in done: continue
         c, s = map(int, j.split(':'))
         sp = loo_split(data, c, 'ganomaly', seed=s)
         det, t0 = StagesOneToThree(a.profile, seed=s, progress=False, **sets), time.time()
         try: det.fit(sp.train, sp.val, input_hw=sp.raw_hw)
         except _Stop: pass
-        row = dict(variant=name, job=j, **({} if a.dataset == 'mnist5k' else dict(dataset=a.dataset)), seconds=time.time() - t0, **{k: summary(h) for k, h in det.history.items()})
+        row = dict(dataset=label, variant=name, job=j, seconds=time.time() - t0, **{k: summary(h) for k, h in det.history.items()})
         print(f"{name} {j}: stage 1 {row['stage1']['steps']} ({'criterion' if row['stage1']['criterion'] else 'cap'}), "
               f"stage 3 {row['stage3']['steps']} ({'criterion' if row['stage3']['criterion'] else 'cap'}), {row['seconds']:.0f} s", flush=True)
         with open(out, 'a') as f: f.write(json.dumps(row) + '\n')
