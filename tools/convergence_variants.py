@@ -40,11 +40,15 @@ def summary(h:list)->dict:
     return dict(steps=h[-1]['step'], criterion=bool(h[-1].get('ended_by_criterion')), mmd=ev[-1]['mmd'],
                 ref=ev[-1]['mmd_ref'], noise=ev[-1]['mmd_noise'], curve=[(r['step'], r['mmd']) for r in ev])
 
+def data_of(row:dict)->str:
+    "The data set a row of --out was trained on (rows written before --dataset existed are mnist5k's)."
+    return row.get('dataset', 'mnist5k')
+
 def table(path:Path):
     "Per variant and stage: jobs ended by the criterion, of all jobs run."
     rows = [json.loads(l) for l in path.read_text().splitlines() if l.strip()]
     by = defaultdict(list)
-    for r in rows: by[r['variant'] if r.get('dataset', 'mnist5k') == 'mnist5k' else f"{r['dataset']}: {r['variant']}"].append(r)
+    for r in rows: by[r['variant'] if data_of(r) == 'mnist5k' else f"{data_of(r)}: {r['variant']}"].append(r)
     print('| variant | jobs | stage 1 on criterion | stage 3 on criterion | median steps (1 / 3) | minutes per job |\n|---|---|---|---|---|---|')
     for v, rs in by.items():
         med = lambda k: sorted(r[k]['steps'] for r in rs)[len(rs) // 2]
@@ -67,7 +71,7 @@ if __name__ == '__main__':
     if a.threads: torch.set_num_threads(a.threads)
     from omasgan.cli import parse_overrides
     sets, name = parse_overrides(a.variant), '+'.join([a.profile, *sorted(a.variant)])
-    done = {(r.get('dataset', 'mnist5k'), r['variant'], r['job']) for r in map(json.loads, out.read_text().splitlines())} if out.exists() else set()
+    done = {(data_of(r), r['variant'], r['job']) for r in map(json.loads, out.read_text().splitlines())} if out.exists() else set()
     data = load_data(a.dataset, a.data_root)
     label = a.dataset if a.data_root is None else f'{a.dataset}:{Path(a.data_root).name}'   # what the rows of --out say they were trained on
     for j in a.jobs:
