@@ -1,0 +1,122 @@
+#!/usr/bin/env python
+"""Stage 4 (the anomaly discriminator J) trained again from the G', B and C of kept inner-fold detectors
+(`tools/inner_selection.py`), under variants of its settings and other seeds: what J learns, and what AS gains, when
+only stage 4 changes. Every other term is computed once per fold; J is standardised on the fold's normal validation
+data as `fit` does, and AS = z(J) + λ_AS · f_D with today's reading. Only the training classes enter (the folds'
+pseudo-anomalies); no outer test image is read. One JSON line per (fold, variant, seed) in --out, resumable.
+
+    python tools/stage4_variants.py runs/selection-j/quick --out runs/selection-j/stage4.jsonl --variants ref gamma1 steps640 --seeds 1 2
+    python tools/stage4_variants.py runs/selection-j/quick --out runs/selection-j/stage4.jsonl --table
+    python tools/stage4_variants.py runs/selection-j/quick --out runs/selection-j/stage4.jsonl --kept   # J's weight: the kept detectors' AS at every λ_AS, and f_D alone
+"""
+import argparse, dataclasses, glob, json, re, time
+from pathlib import Path
+import numpy as np
+VARIANTS = {'ref': {}, 'gamma1': dict(gamma=1.0), 'gamma03': dict(gamma=0.3), 'gamma0': dict(gamma=0.0),
+            'steps640': dict(steps4=640), 'gamma1_steps640': dict(gamma=1.0, steps4=640), 'lr1e-4': dict(lr=1e-4),
+            'outside': dict(), 'outside_steps640': dict(steps4=640)}
+OUTSIDE = ('outside', 'outside_steps640')   # J's anomalous side: only the B(z) outside the data's bulk (10-NN radius ≥ the data's 95th percentile)
+
+def outside_stage(x, Gp, B, C, cfg):
+    "Stage 4 as `detector_stage` builds it, with B(z) on J's anomalous side only where it lies outside the training data's bulk."
+    import torch
+    from omasgan.loop import Stage, draw, adam, averaged
+    from omasgan.nets import sample_z, trainable_copy, frozen_copy
+    from omasgan.detector import anomaly_logit, j_loss
+    from omasgan.boundary import boundary_band
+    from omasgan.api import row_sq_norms, sq_norm_dists
+    Gp_ref, B_ref, J = frozen_copy(Gp), frozen_copy(B), trainable_copy(C)
+    opt = adam(J, cfg); J_avg, update_j = averaged(J, cfg, cfg.ema_critic)
+    n, z_dim, dev = cfg.batch, Gp_ref.z_dim, x.device
+    bb = boundary_band(x[:2], x, max_elems=cfg.chunk_elems); r_lo = bb['r_lo']
+    xf = x.flatten(1).float(); xn = row_sq_norms(xf); kept = []
+    def outside_b():
+        with torch.no_grad():
+            b = B_ref(sample_z(4 * n, z_dim, dev))
+            r = sq_norm_dists(b.flatten(1).float(), xf, xn).topk(10, dim=1, largest=False).values[:, -1]
+            keep = b[r >= r_lo][:n]; kept.append(len(keep) / n)
+            return keep if len(keep) else b[:n]
+    def step():
+        with torch.no_grad(): gp_ = Gp_ref(sample_z(n, z_dim, dev))
+        loss = j_loss(anomaly_logit(J, draw(x, n)), anomaly_logit(J, gp_), anomaly_logit(J, outside_b()), cfg.gamma)
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); update_j()
+        return dict(J=loss.detach())
+    return Stage('stage4', cfg.steps4, step, dict(J=J_avg), dict(J=opt)), kept
+LAMS = (0.25, 0.5, 1., 2., 4., 8., 16., 32.)
+
+def table(rows:list, ref:str='ref')->str:
+    "Mean inner AUROC of J and of AS (λ_AS 8, today's) per variant, and each variant against `ref` paired over (fold, seed)."
+    by = {}
+    for r in rows: by.setdefault(r['variant'], {})[(r['fold'], r['seed'])] = r
+    out = ['| variant | pairs | J | AS (λ 8) | AS − ref (se) | best λ: AS |', '|---|---|---|---|---|---|']
+    for v, d in by.items():
+        j = np.mean([r['J'] for r in d.values()]); a8 = np.mean([r['AS']['8.0'] for r in d.values()])
+        lam = max(set.intersection(*[{float(l) for l in r['AS']} for r in d.values()]), key=lambda l: np.mean([r['AS'][str(l)] for r in d.values()]))
+        keys = [k for k in d if k in by.get(ref, {})]
+        diff = np.array([d[k]['AS']['8.0'] - by[ref][k]['AS']['8.0'] for k in keys])
+        se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float('nan')
+        out.append(f"| {v} | {len(d)} | {j:.3f} | {a8:.3f} | {diff.mean() if len(diff) else float('nan'):+.4f} ({se:.4f}) | "
+                   f"{lam:g}: {np.mean([r['AS'][str(lam)] for r in d.values()]):.3f} |")
+    return '\n'.join(out)
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('folds', help='a folder of kept inner-fold detectors (model_c*_h*_s0.pt)')
+    ap.add_argument('--out', required=True); ap.add_argument('--variants', nargs='*', default=['ref'])
+    ap.add_argument('--seeds', nargs='*', type=int, default=[1]); ap.add_argument('--only', nargs='*')
+    ap.add_argument('--threads', type=int, default=1); ap.add_argument('--table', action='store_true')
+    ap.add_argument('--kept', action='store_true', help="only score the kept detectors (no training): AS at every λ_AS and f_D alone, paired against today's λ_AS")
+    a = ap.parse_args()
+    out = Path(a.out)
+    done = [json.loads(l) for l in out.read_text().splitlines()] if out.exists() else []
+    if a.table: print(table(done)); raise SystemExit
+    import torch
+    torch.set_num_threads(a.threads)
+    from sklearn.metrics import roc_auc_score
+    from omasgan.api import Detector, critic_anomaly
+    from omasgan import OMASGAN  # registers the method
+    from omasgan.selection import inner_split
+    from omasgan.data import load_data
+    from omasgan.detector import train_detector, reading_terms
+    from omasgan.core import seed_everything
+    from omasgan.loop import train
+    data, have, kept = load_data('mnist5k'), {(r['fold'], r['variant'], r['seed']) for r in done}, []
+    for m in sorted(glob.glob(f'{a.folds}/model_c*_h*_s0.pt')):
+        c, h = map(int, re.search(r'c(\d+)_h(\d+)', m).groups())
+        fold = f'{c}:{h}'
+        if a.only and fold not in a.only: continue
+        todo = [(v, s) for v in a.variants for s in a.seeds if (fold, v, s) not in have]
+        if not todo and not a.kept: continue
+        sp = inner_split(data, c, h, 'ganomaly', 0); y = sp.test_labels.numpy()
+        det = Detector.load(m); N = det.nets
+        x, xv, xt = (det._prepare(t).to(det.device) for t in (sp.train, sp.val, sp.test))
+        with torch.no_grad(): rv, rt = det._raw_terms(xv), det._raw_terms(xt)
+        names = reading_terms(det.reading)
+        fd = sum(det.std(k, rt[k]) for k in names) / len(names)       # f_D of the test images, as the kept detector reads it
+        if a.kept:
+            zj = det.std('J', rt['J']).double()
+            kept.append([roc_auc_score(y, (zj + l * fd.double()).cpu().numpy()) for l in LAMS] + [roc_auc_score(y, fd.cpu().numpy())])
+            continue
+        for v, s in todo:
+            cfg = dataclasses.replace(det.cfg, **VARIANTS[v])
+            seed_everything(s); t0 = time.time()
+            kept = None
+            if v in OUTSIDE:
+                st, kept = outside_stage(x, N['Gp'], N['B'], N['C'], cfg); train(st, progress=False); J = st.modules['J']
+            else: J, hist = train_detector(x, N['Gp'], N['B'], N['C'], cfg, progress=False)
+            with torch.no_grad(): jv, jt = critic_anomaly(J.eval(), xv).double(), critic_anomaly(J, xt).double()
+            zj = (jt - jv.mean()) / jv.std().clamp_min(1e-12)
+            rec = dict(fold=fold, variant=v, seed=s, settings=VARIANTS[v], J=roc_auc_score(y, jt.cpu().numpy()),
+                       AS={str(l): roc_auc_score(y, (zj + l * fd.double()).cpu().numpy()) for l in LAMS},
+                       outside_share=None if kept is None else float(np.mean(kept)), kept_J=roc_auc_score(y, rt['J'].cpu().numpy()),
+                       kept_AS=roc_auc_score(y, (det.std('J', rt['J']).double() + det.cfg.lam_as * fd.double()).cpu().numpy()), seconds=round(time.time() - t0, 1))
+            print(json.dumps(rec), flush=True)
+            with open(out, 'a') as f: f.write(json.dumps(rec) + '\n')
+    if a.kept:
+        k = np.array(kept); ref = k[:, LAMS.index(today := det.cfg.lam_as)]
+        print(f'| λ_AS | mean inner AUROC of AS ({len(k)} folds) | − λ {today:g} (se) |\n|---|---|---|')
+        for i, name in enumerate([f'{l:g}' for l in LAMS] + ['f_D alone']):
+            d = k[:, i] - ref
+            print(f'| {name} | {k[:, i].mean():.3f} | {d.mean():+.3f} ({d.std(ddof=1) / np.sqrt(len(d)):.3f}) |')
+        raise SystemExit
+    print(table([json.loads(l) for l in out.read_text().splitlines()]))
