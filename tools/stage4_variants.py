@@ -13,35 +13,31 @@ import argparse, dataclasses, glob, json, re, time
 from pathlib import Path
 import numpy as np
 VARIANTS = {'ref': {}, 'gamma1': dict(gamma=1.0), 'gamma03': dict(gamma=0.3), 'gamma0': dict(gamma=0.0),
-            'steps640': dict(steps4=640), 'gamma1_steps640': dict(gamma=1.0, steps4=640), 'lr1e-4': dict(lr=1e-4),
-            'outside': dict(), 'outside_steps640': dict(steps4=640)}
-OUTSIDE = ('outside', 'outside_steps640')   # J's anomalous side: only the B(z) outside the data's bulk (10-NN radius ≥ the data's 95th percentile)
+            'steps640': dict(steps4=640), 'outside': dict(), 'outside_steps640': dict(steps4=640)}
+OUTSIDE = ('outside', 'outside_steps640')   # J's anomalous side: only the B(z) outside the data's bulk
 
-def outside_stage(x, Gp, B, C, cfg):
-    "Stage 4 as `detector_stage` builds it, with B(z) on J's anomalous side only where it lies outside the training data's bulk."
+def outside_of_bulk(B, x, cfg, k:int=10, draws:int=4):
+    """B as stage 4 sees it, keeping only samples outside the training data's bulk: each call draws `draws` times the
+    codes asked for and returns the first samples whose `k`-NN radius to `x` is at least the data's 95th percentile
+    (`boundary_band`'s r_lo), topped up with the others when too few lie outside. `.shares` records the share kept."""
     import torch
-    from omasgan.loop import Stage, draw, adam, averaged
-    from omasgan.nets import sample_z, trainable_copy, frozen_copy
-    from omasgan.detector import anomaly_logit, j_loss
+    from torch import nn
     from omasgan.boundary import boundary_band
     from omasgan.api import row_sq_norms, sq_norm_dists
-    Gp_ref, B_ref, J = frozen_copy(Gp), frozen_copy(B), trainable_copy(C)
-    opt = adam(J, cfg); J_avg, update_j = averaged(J, cfg, cfg.ema_critic)
-    n, z_dim, dev = cfg.batch, Gp_ref.z_dim, x.device
-    bb = boundary_band(x[:2], x, max_elems=cfg.chunk_elems); r_lo = bb['r_lo']
-    xf = x.flatten(1).float(); xn = row_sq_norms(xf); kept = []
-    def outside_b():
-        with torch.no_grad():
-            b = B_ref(sample_z(4 * n, z_dim, dev))
-            r = sq_norm_dists(b.flatten(1).float(), xf, xn).topk(10, dim=1, largest=False).values[:, -1]
-            keep = b[r >= r_lo][:n]; kept.append(len(keep) / n)
-            return keep if len(keep) else b[:n]
-    def step():
-        with torch.no_grad(): gp_ = Gp_ref(sample_z(n, z_dim, dev))
-        loss = j_loss(anomaly_logit(J, draw(x, n)), anomaly_logit(J, gp_), anomaly_logit(J, outside_b()), cfg.gamma)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); update_j()
-        return dict(J=loss.detach())
-    return Stage('stage4', cfg.steps4, step, dict(J=J_avg), dict(J=opt)), kept
+    shares = []                                                  # appended by every copy of the module (stage 4 trains with a frozen copy)
+    class Outside(nn.Module):
+        def __init__(self):
+            super().__init__(); self.B, self.z_dim = B, B.z_dim
+            self.r_lo = boundary_band(x[:2], x, k=k, max_elems=cfg.chunk_elems)['r_lo']
+            self.register_buffer('x', x.flatten(1).float()); self.register_buffer('xn', row_sq_norms(self.x))
+        def forward(self, z):
+            b = self.B(torch.randn(draws * len(z), self.z_dim, device=z.device))
+            r = sq_norm_dists(b.flatten(1).float(), self.x, self.xn).topk(k, dim=1, largest=False).values[:, -1]
+            out = r >= self.r_lo; shares.append(min(1., out.sum().item() / len(z)))
+            return torch.cat([b[out], b[~out]])[:len(z)]
+    m = Outside(); m.shares = shares
+    return m
+
 LAMS = (0.25, 0.5, 1., 2., 4., 8., 16., 32.)
 
 def table(rows:list, ref:str='ref')->str:
@@ -79,7 +75,6 @@ if __name__ == '__main__':
     from omasgan.data import load_data
     from omasgan.detector import train_detector, reading_terms
     from omasgan.core import seed_everything
-    from omasgan.loop import train
     data, have, kept = load_data('mnist5k'), {(r['fold'], r['variant'], r['seed']) for r in done}, []
     for m in sorted(glob.glob(f'{a.folds}/model_c*_h*_s0.pt')):
         c, h = map(int, re.search(r'c(\d+)_h(\d+)', m).groups())
@@ -90,7 +85,7 @@ if __name__ == '__main__':
         sp = inner_split(data, c, h, 'ganomaly', 0); y = sp.test_labels.numpy()
         det = Detector.load(m); N = det.nets
         x, xv, xt = (det._prepare(t).to(det.device) for t in (sp.train, sp.val, sp.test))
-        with torch.no_grad(): rv, rt = det._raw_terms(xv), det._raw_terms(xt)
+        with torch.no_grad(): rt = det._raw_terms(xt)
         names = reading_terms(det.reading)
         fd = sum(det.std(k, rt[k]) for k in names) / len(names)       # f_D of the test images, as the kept detector reads it
         if a.kept:
@@ -100,15 +95,13 @@ if __name__ == '__main__':
         for v, s in todo:
             cfg = dataclasses.replace(det.cfg, **VARIANTS[v])
             seed_everything(s); t0 = time.time()
-            kept = None
-            if v in OUTSIDE:
-                st, kept = outside_stage(x, N['Gp'], N['B'], N['C'], cfg); train(st, progress=False); J = st.modules['J']
-            else: J, hist = train_detector(x, N['Gp'], N['B'], N['C'], cfg, progress=False)
+            B = outside_of_bulk(N['B'], x, cfg) if v in OUTSIDE else N['B']
+            J, _ = train_detector(x, N['Gp'], B, N['C'], cfg, progress=False)
             with torch.no_grad(): jv, jt = critic_anomaly(J.eval(), xv).double(), critic_anomaly(J, xt).double()
             zj = (jt - jv.mean()) / jv.std().clamp_min(1e-12)
             rec = dict(fold=fold, variant=v, seed=s, settings=VARIANTS[v], J=roc_auc_score(y, jt.cpu().numpy()),
                        AS={str(l): roc_auc_score(y, (zj + l * fd.double()).cpu().numpy()) for l in LAMS},
-                       outside_share=None if kept is None else float(np.mean(kept)), kept_J=roc_auc_score(y, rt['J'].cpu().numpy()),
+                       outside_share=float(np.mean(B.shares)) if v in OUTSIDE else None, kept_J=roc_auc_score(y, rt['J'].cpu().numpy()),
                        kept_AS=roc_auc_score(y, (det.std('J', rt['J']).double() + det.cfg.lam_as * fd.double()).cpu().numpy()), seconds=round(time.time() - t0, 1))
             print(json.dumps(rec), flush=True)
             with open(out, 'a') as f: f.write(json.dumps(rec) + '\n')
