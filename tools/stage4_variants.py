@@ -19,7 +19,7 @@ OUTSIDE = ('outside', 'outside_steps640')   # J's anomalous side: only the B(z) 
 def outside_of_bulk(B, x, cfg, k:int=10, draws:int=4):
     """B as stage 4 sees it, keeping only samples outside the training data's bulk: each call draws `draws` times the
     codes asked for and returns the first samples whose `k`-NN radius to `x` is at least the data's 95th percentile
-    (`boundary_band`'s r_lo), topped up with the others when too few lie outside. `.shares` records the share kept."""
+    (`boundary_band`'s r_lo), topped up with the others when too few lie outside. `.shares` records the share kept per call."""
     import torch
     from torch import nn
     from omasgan.boundary import boundary_band
@@ -33,7 +33,7 @@ def outside_of_bulk(B, x, cfg, k:int=10, draws:int=4):
         def forward(self, z):
             b = self.B(torch.randn(draws * len(z), self.z_dim, device=z.device))
             r = sq_norm_dists(b.flatten(1).float(), self.x, self.xn).topk(k, dim=1, largest=False).values[:, -1]
-            out = r >= self.r_lo; shares.append(min(1., out.sum().item() / len(z)))
+            out = r >= self.r_lo; shares.append((out.sum() / len(z)).clamp(max=1))   # a tensor: no host sync per step
             return torch.cat([b[out], b[~out]])[:len(z)]
     m = Outside(); m.shares = shares
     return m
@@ -88,9 +88,10 @@ if __name__ == '__main__':
         with torch.no_grad(): rt = det._raw_terms(xt)
         names = reading_terms(det.reading)
         fd = sum(det.std(k, rt[k]) for k in names) / len(names)       # f_D of the test images, as the kept detector reads it
+        zk = det.std('J', rt['J']).double()                            # the kept detector's own J
+        kept_fold = dict(kept_J=roc_auc_score(y, rt['J'].cpu().numpy()), kept_AS=roc_auc_score(y, (zk + det.cfg.lam_as * fd.double()).cpu().numpy()))
         if a.kept:
-            zj = det.std('J', rt['J']).double()
-            kept.append([roc_auc_score(y, (zj + l * fd.double()).cpu().numpy()) for l in LAMS] + [roc_auc_score(y, fd.cpu().numpy())])
+            kept.append([roc_auc_score(y, (zk + l * fd.double()).cpu().numpy()) for l in LAMS] + [roc_auc_score(y, fd.cpu().numpy())])
             continue
         for v, s in todo:
             cfg = dataclasses.replace(det.cfg, **VARIANTS[v])
@@ -101,8 +102,7 @@ if __name__ == '__main__':
             zj = (jt - jv.mean()) / jv.std().clamp_min(1e-12)
             rec = dict(fold=fold, variant=v, seed=s, settings=VARIANTS[v], J=roc_auc_score(y, jt.cpu().numpy()),
                        AS={str(l): roc_auc_score(y, (zj + l * fd.double()).cpu().numpy()) for l in LAMS},
-                       outside_share=float(np.mean(B.shares)) if v in OUTSIDE else None, kept_J=roc_auc_score(y, rt['J'].cpu().numpy()),
-                       kept_AS=roc_auc_score(y, (det.std('J', rt['J']).double() + det.cfg.lam_as * fd.double()).cpu().numpy()), seconds=round(time.time() - t0, 1))
+                       outside_share=torch.stack(B.shares).mean().item() if v in OUTSIDE else None, **kept_fold, seconds=round(time.time() - t0, 1))
             print(json.dumps(rec), flush=True)
             with open(out, 'a') as f: f.write(json.dumps(rec) + '\n')
     if a.kept:
