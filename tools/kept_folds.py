@@ -1,5 +1,5 @@
 """The inner folds of `07c_selection` whose detectors `tools/inner_selection.py` kept, for the score-only tools
-(`score_local.py`, `score_metric.py`, `score_rank.py`, `score_truncation.py`, `score_weighted.py`): no training, no outer test image."""
+(`score_inversion.py`, `score_local.py`, `score_metric.py`, `score_rank.py`, `score_truncation.py`, `score_weighted.py`): no training, no outer test image."""
 from pathlib import Path
 import omasgan.loo   # registers every method, so that `Detector.load` knows them
 from omasgan.api import Detector
