@@ -143,7 +143,7 @@ def test_a_job_held_by_another_process_is_skipped_then_collected(tmp_path):
 
 @pytest.mark.parametrize('sig, code, says', [(signal.SIGINT, 130, 'interrupted'), (signal.SIGTERM, 143, 'terminated')])
 def test_ctrl_c_or_sigterm_in_loo_is_one_line_and_the_run_resumes(tmp_path, sig, code, says):
-    args = [OMASGAN, 'loo', '--profile', 'tiny', '--methods', 'omasgan', '--classes', '0', '--quiet', '--out', 'r', '--set', 'steps2=4000']
+    args = [OMASGAN, 'loo', '--profile', 'tiny', '--methods', 'omasgan', '--classes', '0', '--quiet', '--out', 'r', '--set', 'steps2=1000']
     # Ctrl-C as a terminal delivers it: a test run started in the background (`pytest &`) has SIGINT ignored, and a
     # child inherits that, so the child gets SIGINT's default back first
     p = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
