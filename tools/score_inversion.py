@@ -17,11 +17,10 @@ ap.add_argument('--lr', type=float, default=0.05); ap.add_argument('--threads', 
 ap.add_argument('--radius', type=float, default=1.5, help='z kept within radius·√z_dim (the prior puts nearly all its mass within 1.2·√z_dim)')
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
-from omasgan.api import unit
+from omasgan.api import unit, critic_anomaly
 from omasgan.detector import critic_features, knn_mean
 from sklearn.metrics import roc_auc_score
 from kept_folds import kept_folds, zscores, report
-from omasgan.api import critic_anomaly
 
 @torch.no_grad()
 def bank_of(G, n:int, seed:int=123, chunk:int=1024):
@@ -59,14 +58,14 @@ for c, h, det, sp in kept_folds(args.folds):
         xf = {s: unit(critic_features(N['C'], xs[s])) for s in xs}
         terms['GpCos bank'] = tuple(knn_mean(xd[s], ub, k) for s in xs)
         terms['GpCosf bank'] = tuple(knn_mean(xf[s], fb, k) for s in xs)
-        near = {s: torch.cdist(xd[s], ub).argmin(1) for s in xs}
-        terms['GpCos nn1'] = tuple(torch.cdist(xd[s], ub).min(1).values for s in xs)
+        nearest = {s: torch.cdist(xd[s], ub).min(1) for s in xs}          # each image's nearest G′(z): distance, index
+        terms['GpCos nn1'] = tuple(nearest[s].values for s in xs)
         _, gbank = bank_of(N['G'], det.cfg.score_bank)          # stage 1's G, before stage 3 retrained it into G′
         ug, fg = unit(gbank + 1), unit(critic_features(N['C'], gbank))
         terms['GpCos G'] = tuple(knn_mean(xd[s], ug, k) for s in xs)
         terms['GpCosf G'] = tuple(knn_mean(xf[s], fg, k) for s in xs)
     for T in args.steps:
-        zs = {s: refine(N['Gp'], xd[s], zb[near[s]], T, args.lr, args.radius) for s in xs}
+        zs = {s: refine(N['Gp'], xd[s], zb[nearest[s].indices], T, args.lr, args.radius) for s in xs}
         with torch.no_grad():
             g = {s: N['Gp'](zs[s]) for s in xs}
             terms[f'GpCos inv{T}'] = tuple((unit(g[s] + 1) - xd[s]).norm(dim=1) for s in xs)
