@@ -33,6 +33,13 @@ def fold_arrays(det, sp, bank_size:int=4096, seed:int=123):
         pix = {n: t.flatten(1).float() for n, t in (('bank', bank), ('val', xv), ('test', xt), ('train', xtr))}
     return sp.test_labels.numpy(), base, pix, feat
 
+def bank_of(G, n:int, psi:float=1., seed:int=123, chunk:int=1024):
+    "n codes z ~ ψ·N(0, I) drawn under `seed`, and their samples G(z) in eval mode (ψ < 1: the truncation trick)."
+    import torch
+    G.eval(); torch.manual_seed(seed)
+    z = psi * torch.randn(n, G.z_dim, device=next(G.parameters()).device)
+    with torch.no_grad(): return z, torch.cat([G(z[i:i + chunk]) for i in range(0, n, chunk)])
+
 def zscores(terms:dict)->dict:
     "Each term's test scores standardised with its validation scores: {name: (val, test)} → {name: test z-scores}."
     return {k: ((t.double() - v.double().mean()) / v.double().std()).numpy() for k, (v, t) in terms.items()}

@@ -20,15 +20,7 @@ torch.set_num_threads(args.threads)
 from omasgan.api import unit, critic_anomaly
 from omasgan.detector import critic_features, knn_mean
 from sklearn.metrics import roc_auc_score
-from kept_folds import kept_folds, zscores, report
-
-@torch.no_grad()
-def bank_of(G, n:int, seed:int=123, chunk:int=1024):
-    "n codes z ~ N(0, I) drawn under `seed` and their samples G(z) (eval mode)."
-    G.eval(); torch.manual_seed(seed)
-    dev = next(G.parameters()).device
-    z = torch.randn(n, G.z_dim, device=dev)
-    return z, torch.cat([G(z[i:i + chunk]) for i in range(0, n, chunk)])
+from kept_folds import kept_folds, zscores, report, bank_of
 
 def refine(G, x_dir, z0, steps:int, lr:float, radius:float, chunk:int=512):
     "Codes z, from `z0`, moved by Adam to bring the direction of G(z) + 1 towards `x_dir` (unit rows), kept within `radius`·√z_dim."

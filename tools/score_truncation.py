@@ -15,14 +15,7 @@ torch.set_num_threads(args.threads)
 from omasgan.api import unit
 from omasgan.detector import critic_features, knn_mean
 from sklearn.metrics import roc_auc_score
-from kept_folds import kept_folds, fold_arrays, zscores, report
-
-@torch.no_grad()
-def truncated_bank(G, n:int, psi:float, seed:int=123, chunk:int=1024):
-    "n samples of G (eval mode) from codes ψ·N(0, I), drawn under `seed`."
-    G.eval(); torch.manual_seed(seed)
-    dev = next(G.parameters()).device
-    return torch.cat([G(psi * torch.randn(min(chunk, n - i), G.z_dim, device=dev)) for i in range(0, n, chunk)])
+from kept_folds import kept_folds, fold_arrays, zscores, report, bank_of
 
 out = {}
 for c, h, det, sp in kept_folds(args.folds):
@@ -30,7 +23,7 @@ for c, h, det, sp in kept_folds(args.folds):
     N, k = det.nets, det.cfg.nn_k
     terms = {n: base[n] for n in ('C', 'J')}
     for psi in args.psi:
-        bank = truncated_bank(N['Gp'], det.cfg.score_bank, psi)
+        _, bank = bank_of(N['Gp'], det.cfg.score_bank, psi)
         with torch.no_grad():
             fb = critic_features(N['C'], bank)
             terms[f'GpCos psi{psi}'] = tuple(knn_mean(unit(pix[s] + 1), unit(bank.flatten(1) + 1), k) for s in ('val', 'test'))
