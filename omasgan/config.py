@@ -150,6 +150,7 @@ _QUICK = dict(lr=4e-4, ema=0.99, ema_critic=0.99, converge=5., min_steps=200, st
 PROFILES = {
     'quick': dict(_QUICK, points=_POINTS),
     'quick-f': dict(_QUICK, divergence='pearson', gp=10., ema_critic=0., steps1=1500, steps3=400, lr_decay=0., beta=0.7, points=_POINTS),   # its three-seed table was run so: no critics' average, caps 1500 / 400, constant rates, β 0.7
+    'strict': dict(_QUICK, converge=2., points=_POINTS),   # quick with stages 1 and 3 ending within 2 two-sample standard deviations instead of 5: chosen on the inner folds of `07c_selection`; makes the results table
     'long': dict(_QUICK, amp='native', converge=2., steps1=3000, steps3=400, lr_decay=0., beta=0.7, points=_POINTS),   # compared with quick on the inner folds of `07c_selection` (stage 3 capped at 400, constant rates, β 0.7 then)
     'tiny': dict(width=8, z_dim=16, batch=32, steps1=8, steps2=4, steps3=4, steps4=4, bank=128, score_bank=128, log_every=2,
                  ckpt_every=4, eval_every=4, eval_n=64,
