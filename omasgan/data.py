@@ -5,7 +5,9 @@
 # %% ../nbs/01_data.ipynb #696f4c83
 from __future__ import annotations
 import math, pickle, struct, warnings, zipfile, zlib
+import dataclasses
 from dataclasses import dataclass, field
+from fastcore.basics import patch
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,8 +18,8 @@ from PIL import Image, UnidentifiedImageError
 # %% auto #0
 __all__ = ['IMG_SIZE', 'MAX_PIXELS', 'DATASETS', 'PROTOCOLS', 'to_images', 'Data', 'toy2d', 'mnist5k', 'mnist', 'fashion_mnist',
            'cifar10', 'write_mnist_files', 'write_cifar10_files', 'read_image', 'image_folder', 'labelled_folders',
-           'npz_data', 'load_data', 'Split', 'loo_split', 'loo_indices', 'to_points', 'array_split', 'folder_split',
-           'show_images', 'plot_split']
+           'npz_data', 'load_data', 'Split', 'as_float_images', 'ImageRows', 'loo_split', 'loo_indices', 'to_points',
+           'array_split', 'folder_split', 'show_images', 'plot_split']
 
 # %% ../nbs/01_data.ipynb #8207fb98
 IMG_SIZE = 32
@@ -433,6 +435,24 @@ def _carve(idx:Tensor, frac:float, g:torch.Generator, what:str)->tuple:
     perm = idx[torch.randperm(len(idx), generator=g)]
     return perm[n_part:].sort().values, perm[:n_part].sort().values
 
+# %% ../nbs/01_data.ipynb #2acd8b73
+def as_float_images(t:Tensor)->Tensor:
+    "Images stored as uint8 (0-255) as float32 in [-1, 1], by the operations of `to_images`; float images unchanged."
+    if t.is_floating_point(): return t
+    return torch.empty(t.shape, dtype=torch.float32).copy_(t).div_(255.).mul_(2).sub_(1)
+
+class ImageRows:
+    "The images of `data`, training then official test, indexable as one tensor without concatenating them."
+    def __init__(self, data:Data): self.parts = [data.x] + ([data.x_test] if data.has_test else [])
+    def __len__(self)->int: return sum(len(p) for p in self.parts)
+    def __getitem__(self, idx:Tensor)->Tensor:
+        idx, (a, *rest) = torch.as_tensor(idx), self.parts
+        if not rest: return as_float_images(a[idx])
+        out, first = torch.empty((len(idx), *a.shape[1:]), dtype=a.dtype), idx < len(a)
+        out[first], out[~first] = a[idx[first]], rest[0][idx[~first] - len(a)]
+        return as_float_images(out)
+
+
 # %% ../nbs/01_data.ipynb #0772fe51
 def loo_split(data:Data, # the data set
               abnormal_class:int, # label of the class left out as the anomaly
@@ -448,7 +468,7 @@ def loo_split(data:Data, # the data set
 
 # %% ../nbs/01_data.ipynb #01c1598a
 def loo_indices(data:Data, abnormal_class:int, protocol:str='ganomaly', seed:int=0, val_frac:float=0.1, test_frac:float=0.2)->tuple:
-    "(images, labels, train indices, validation indices, test indices, class) behind `loo_split`: the inner selection splits the same normals."
+    "(images as `ImageRows`, labels, train indices, validation indices, test indices, class) behind `loo_split`: the inner selection splits the same normals."
     if protocol not in PROTOCOLS: raise ValueError(f"unknown protocol {protocol!r}: choose one of {', '.join(PROTOCOLS)}")
     k = len(data.classes)
     if isinstance(abnormal_class, bool) or not isinstance(abnormal_class, (int, np.integer)) or not 0 <= abnormal_class < k:
@@ -456,7 +476,7 @@ def loo_indices(data:Data, abnormal_class:int, protocol:str='ganomaly', seed:int
     c = int(abnormal_class)
     if protocol == 'standard' and not data.has_test:
         raise ValueError(f"{data.name} has no official test split, so protocol 'standard' does not apply: use protocol 'ganomaly'")
-    x_all = data.x if not data.has_test else torch.cat([data.x, data.x_test])
+    x_all = ImageRows(data)
     y_all = data.y if not data.has_test else torch.cat([data.y, data.y_test])
     if not (y_all == c).any(): raise ValueError(f"abnormal class {c} ({data.classes[c]}) has no images in {data.name}: choose another class")
     g = torch.Generator().manual_seed(seed)
@@ -471,6 +491,23 @@ def loo_indices(data:Data, abnormal_class:int, protocol:str='ganomaly', seed:int
     if len(normal) == 0: raise ValueError(f"{data.name} has no normal training images when class {c} is left out")
     train, val = _carve(normal, val_frac, g, 'validation')
     return x_all, y_all, train, val, test_idx, c
+
+# %% ../nbs/01_data.ipynb #a7729bde
+@patch
+def compact(self:Data, block:int=4096)->Data:
+    "This data set with its images stored as uint8 where that is lossless (a quarter of the memory), else itself."
+    def small(x):
+        if x is None or not x.is_floating_point() or x.ndim != 4: return x
+        q = torch.empty(x.shape, dtype=torch.uint8)
+        for i in range(0, len(x), block):
+            b = x[i:i + block]
+            q[i:i + block] = (b + 1).mul_(127.5).round_().clamp_(0, 255)
+            if not torch.equal(as_float_images(q[i:i + block]), b): return None
+        return q
+    x, xt = small(self.x), small(self.x_test)
+    if x is None or (self.has_test and xt is None): return self
+    return dataclasses.replace(self, x=x, x_test=xt)
+
 
 # %% ../nbs/01_data.ipynb #9f016795
 def to_points(x, # array or tensor of vectors, (N, D)

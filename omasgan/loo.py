@@ -485,7 +485,7 @@ def run_loo(st:Settings, # what to run
 def _run_loo(st:Settings, out, progress:bool, overwrite:bool, log, rescore:bool)->dict:
     "`run_loo` inside `owned_writes`."
     st.check()
-    data = None if st.dataset == 'toy2d' else load_data(st.dataset, st.data_root, st.download)
+    data = None if st.dataset == 'toy2d' else load_data(st.dataset, st.data_root, st.download).compact()   # kept for every job: as uint8 where lossless
     classes = experiment_classes(st.dataset, data, st.classes)
     for c in classes: experiment_split(st.dataset, data, c, st.protocol, st.seeds[0])   # protocol and classes fit the data
     out = Path(out)
