@@ -67,6 +67,7 @@ class Config:
     tau: float = 5.               # KL-WGAN temperature
     n_critic: int = 1             # critic updates per generator update
     gp: float = 0.                # weight of the gradient penalty on real data (R1); 0 = off
+    rot: float = 0.               # images: weight of the critics' self-supervised rotation loss (`04_gan`; SS-GAN) in stages 1-3, and the score term R; 0 = off
     z_dim: int = 64               # latent dimension
     width: int = 32               # DCGAN width (images) or MLP hidden width (points)
     sn: bool = False              # spectral normalisation in the critics
@@ -123,7 +124,7 @@ def validate(self:Config):
     "Check types and ranges; raise one `ValueError` naming every bad field."
     bad = field_errors(self, ints=('n_critic', 'min_steps', 'band_k', 'z_dim', 'width', 'batch', 'bank', 'score_bank', 'nn_k', 'log_every', 'ckpt_every', 'chunk_elems', 'eval_every', 'eval_n',
                                    'steps1', 'steps2', 'steps3', 'steps4'),
-                       unit=('alpha', 'beta', 'gamma', 'band_lo', 'band_hi', 'lr_decay'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'lam', 'mu', 'lam_as', 'converge'),
+                       unit=('alpha', 'beta', 'gamma', 'band_lo', 'band_hi', 'lr_decay'), positive=('tau', 'lr', 'p', 'q'), nonneg=('gp', 'rot', 'lam', 'mu', 'lam_as', 'converge'),
                        fraction=('fpr',), below_one=('ema', 'ema_critic'), pairs=('betas',), flags=('compile', 'sn'),
                        choices=dict(amp=('auto', 'native', 'bf16', 'off'), select=('last', 'best'), reference=('generator', 'data'), d_target=('nearest', 'band')))
     try: get_divergence(self.divergence)

@@ -14,7 +14,7 @@ from .data import Data
 from .nets import sample_z, trainable_copy, frozen_copy, make_nets
 from .config import Config, make_config
 from .loop import Stage, train, draw, adam, speed_up, generate, averaged
-from .gan import train_gan
+from .gan import train_gan, with_rotation_head, rotation_score
 from .scale import wrap
 from .convergence import GeneratorMonitor, SeparationMonitor
 from .boundary import train_boundary, nn_distance, BoundaryMonitor
@@ -64,13 +64,13 @@ def train_detector(x:Tensor, Gp:nn.Module, B:nn.Module, C:nn.Module, cfg:Config,
     return st.modules['J'], hist
 
 # %% ../nbs/07_detector.ipynb #6cda2be1
-SCORES = ('D', 'C', 'J', 'GpNN', 'GpNNf', 'GpCos', 'GpCosf', 'AS')   # GpCos, GpCosf: images only
+SCORES = ('D', 'C', 'J', 'GpNN', 'GpNNf', 'GpCos', 'GpCosf', 'R', 'AS')   # GpCos, GpCosf: images only; R: with rot > 0
 
 # %% ../nbs/07_detector.ipynb #d989be1a
 READINGS = dict(critic='C', density='GpNN', both='C+GpNN', features='GpNNf')   # names of the f_D readings of earlier versions
 
 # %% ../nbs/07_detector.ipynb #3daf79e1
-FD_TERMS = ('D', 'C', 'GpNN', 'GpNNf', 'GpCos', 'GpCosf')   # the terms f_D may average
+FD_TERMS = ('D', 'C', 'GpNN', 'GpNNf', 'GpCos', 'GpCosf', 'R')   # the terms f_D may average
 
 # %% ../nbs/07_detector.ipynb #98e20a5e
 def reading_terms(fd:str)->list:
@@ -122,7 +122,7 @@ def raw_terms(nets:dict, # at least D, C and J (critics)
     """The unstandardised score terms of `x`: $-V$ of D, C and J; GpNN, the distance to the nearest sample in `bank`;
     GpNNf, the mean distance to the `cfg.nn_k` nearest samples of `bank` in C's feature space (when C has `features`);
     on images, GpCos and GpCosf, the same mean between directions (`unit`): of the pixels counted from blank (x + 1, the
-    package's images being in [-1, 1]), and of C's features."""
+    package's images being in [-1, 1]), and of C's features; R, C's rotation score (`04_gan`), when C has a `rot_head`."""
     out = dict(D=critic_anomaly(nets['D'], x), C=critic_anomaly(nets['C'], x), J=critic_anomaly(nets['J'], x),
                GpNN=nn_distance(x, bank, cfg.p, cfg.q, cfg.chunk_elems))
     images = x.ndim > 2
@@ -132,6 +132,7 @@ def raw_terms(nets:dict, # at least D, C and J (critics)
         fb = bank_features if bank_features is not None else critic_features(nets['C'], bank)
         out['GpNNf'] = knn_mean(fx, fb, cfg.nn_k, cfg.chunk_elems)
         if images: out['GpCosf'] = knn_mean(unit(fx), unit(fb), cfg.nn_k, cfg.chunk_elems)
+    if getattr(nets['C'], 'rot_head', None) is not None: out['R'] = rotation_score(nets['C'], x)
     return out
 
 # %% ../nbs/07_detector.ipynb #b44a2846
@@ -197,6 +198,7 @@ class OMASGAN(Detector, method='omasgan', order=0):
         G = copy.deepcopy(self.user_nets['G']) if 'G' in self.user_nets else G
         D = copy.deepcopy(self.user_nets['D']) if 'D' in self.user_nets else D
         if not hasattr(G, 'z_dim'): G.z_dim = self.cfg.z_dim
+        if self.cfg.rot: D = with_rotation_head(D, self.sample_shape)
         return G, D
 
     def _build(self)->dict:
@@ -235,7 +237,8 @@ def _as(self:OMASGAN, raw:dict, fd:str, lam_as:float)->Tensor:
     names = reading_terms(fd)
     missing = [k for k in names if k not in raw or k not in self.std.stats]
     if missing: raise ValueError(f"fd={fd!r} needs the score term {missing[0]}, which this detector does not have"
-                                 + (" (its critic has no `features` method)" if missing[0] in ('GpNNf', 'GpCosf') else ''))
+                                 + (" (its critic has no `features` method)" if missing[0] in ('GpNNf', 'GpCosf') else '')
+                                 + (" (its critics were trained without the rotation task: fit with rot > 0)" if missing[0] == 'R' else ''))
     f = sum(self.std(k, raw[k]) for k in names) / len(names)
     return self.std('J', raw['J']) + lam_as * f
 

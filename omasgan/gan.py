@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import nn, Tensor
+import torch.nn.functional as F
 from .nets import make_nets, sample_z
 from .divergences import get_divergence
 from .config import Config
@@ -13,7 +14,8 @@ from .loop import Stage, train, draw, frozen_grads, adam, speed_up, averaged, st
 from .scale import wrap
 
 # %% auto #0
-__all__ = ['r1_penalty', 'critic_update', 'critic_steps', 'nets_for', 'gan_stage', 'train_gan']
+__all__ = ['r1_penalty', 'critic_update', 'critic_steps', 'nets_for', 'gan_stage', 'train_gan', 'with_rotation_head',
+           'quarter_turns', 'rotation_loss', 'rotation_score']
 
 # %% ../nbs/04_gan.ipynb #607acbf3
 def r1_penalty(critic:nn.Module, x:Tensor)->Tensor:
@@ -26,10 +28,12 @@ def r1_penalty(critic:nn.Module, x:Tensor)->Tensor:
 def critic_update(critic:nn.Module, opt:torch.optim.Optimizer, div, # the critic, its optimiser, its divergence
                   real:Tensor, fake:Tensor, # a batch on each side (P: normal, Q: generated)
                   gp:float=0., # R1 weight (0 = off)
+                  rot:float=0., # weight of the rotation loss on `real` (0 = off; the critic needs a `rot_head`)
                  )->Tensor:
-    "One critic update on the bound between `real` and `fake` (plus R1 on `real`); returns the detached loss."
+    "One critic update on the bound between `real` and `fake` (plus R1 and the rotation loss on `real`); returns the detached loss."
     loss = div.critic_loss(critic(real), critic(fake))
     if gp: loss = loss + gp / 2 * r1_penalty(critic, real)
+    if rot: loss = loss + rot * rotation_loss(critic, real)
     opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     return loss.detach()
 
@@ -42,13 +46,14 @@ def critic_steps(critic:nn.Module, opt:torch.optim.Optimizer, div, # the critic,
     "`cfg.n_critic` critic updates, each on a fresh real batch of `x` against fresh samples of `gen`; the last loss."
     for _ in range(cfg.n_critic):
         with torch.no_grad(): fake = gen(sample_z(cfg.batch, gen.z_dim, x.device))
-        loss = critic_update(critic, opt, div, draw(x, cfg.batch), fake, cfg.gp)
+        loss = critic_update(critic, opt, div, draw(x, cfg.batch), fake, cfg.gp, cfg.rot)
     return loss
 
 # %% ../nbs/04_gan.ipynb #4d8fb1a8
 def nets_for(x:Tensor, cfg:Config)->tuple:
-    "Fresh (G, D) for training data `x` on its device: MLPs for points, DCGAN nets for images (channels-last and TF32 on CUDA)."
+    "Fresh (G, D) for training data `x` on its device: MLPs for points, DCGAN nets for images (channels-last and TF32 on CUDA); D with a rotation head when `cfg.rot` > 0."
     g, d = make_nets(x.shape[1:], cfg.z_dim, cfg.width, cfg.sn)
+    if cfg.rot: d = with_rotation_head(d, x.shape[1:])
     g, d = g.to(x.device), d.to(x.device)
     if x.device.type == 'cuda':
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
@@ -81,3 +86,56 @@ def train_gan(x:Tensor, cfg:Config, G=None, D=None, **kwargs)->tuple:
     st = gan_stage(x, cfg, G, D)
     hist = train(st, **{'log_every': cfg.log_every, 'ckpt_every': cfg.ckpt_every, **stop_kw(cfg, kwargs.get('monitor')), **kwargs})
     return st.modules['G'], st.modules['D'], hist
+
+# %% ../nbs/04_gan.ipynb #ff560dd5
+def with_rotation_head(critic:nn.Module, # a critic with a `features(x)` method
+                       sample_shape:tuple, # shape of one image, (C, H, H)
+                      )->nn.Module:
+    "`critic` with `rot_head`, a linear layer from its features to the four quarter turns (weight `rot` of the config)."
+    shape = tuple(sample_shape)
+    if len(shape) != 3 or shape[1] != shape[2]: raise ValueError(f"rot > 0 applies to square images, not to samples of shape {shape}: set rot=0")
+    if not callable(getattr(critic, 'features', None)):
+        raise ValueError("rot > 0 needs a critic with a features(x) method (its last hidden layer), which the rotation head reads: add one, or set rot=0")
+    p, was = next(critic.parameters()), critic.training
+    critic.eval()
+    with torch.no_grad(): n = critic.features(torch.zeros(2, *shape, device=p.device, dtype=p.dtype)).flatten(1).shape[1]
+    critic.train(was)
+    critic.rot_head = nn.Linear(n, 4).to(p.device)
+    return critic
+
+
+# %% ../nbs/04_gan.ipynb #9348006e
+def quarter_turns(x:Tensor, k:Tensor)->Tensor:
+    "Images `x` (N, C, H, H), image i turned `k[i]` quarter turns anticlockwise."
+    return torch.stack([torch.rot90(x, j, (2, 3)) for j in range(4)])[k, torch.arange(len(x), device=x.device)]
+
+# %% ../nbs/04_gan.ipynb #a739c4f6
+def _unwrapped(critic:nn.Module)->nn.Module:
+    if isinstance(critic, nn.parallel.DistributedDataParallel):
+        raise NotImplementedError("rot > 0 is not supported when one job is trained by several processes (--ddp): shard the jobs instead, or set rot=0")
+    return critic
+
+def rotation_loss(critic:nn.Module, # a critic with `rot_head` (`with_rotation_head`)
+                  x:Tensor, # real images
+                 )->Tensor:
+    "$L_{rot}$: cross-entropy of the critic's guess of the quarter turn applied to each image of `x` (one random turn each)."
+    m = _unwrapped(critic)
+    k = torch.randint(4, (len(x),), device=x.device)
+    return F.cross_entropy(m.rot_head(m.features(quarter_turns(x, k)).flatten(1)).float(), k)
+
+# %% ../nbs/04_gan.ipynb #48600d79
+@torch.no_grad()
+def rotation_score(critic:nn.Module, # a critic with `rot_head`
+                   x:Tensor, # images to score
+                   chunk:int=1024, # images per pass
+                  )->Tensor:
+    "$R(x)$, (N,): the critic's negative log-likelihood of the right turn, summed over the four turns of each image (eval mode)."
+    was = critic.training; critic.eval()
+    out = []
+    for i in range(0, len(x), chunk):
+        b = x[i:i + chunk]
+        turned, k = torch.cat([torch.rot90(b, j, (2, 3)) for j in range(4)]), torch.arange(4, device=b.device).repeat_interleave(len(b))
+        nll = F.cross_entropy(critic.rot_head(critic.features(turned).flatten(1)).float(), k, reduction='none')
+        out.append(nll.view(4, len(b)).sum(0))
+    critic.train(was)
+    return torch.cat(out)

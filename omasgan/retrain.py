@@ -11,7 +11,7 @@ from .divergences import get_divergence
 from .scale import wrap
 from .config import Config
 from .loop import Stage, train, draw, adam, frozen_grads, speed_up, averaged, stop_kw
-from .gan import r1_penalty
+from .gan import r1_penalty, rotation_loss
 
 # %% auto #0
 __all__ = ['mixture_critic_loss', 'retrain_stage', 'train_retrain']
@@ -51,6 +51,7 @@ def retrain_stage(x:Tensor, # normal training data, on the training device
             neg = ([(Cw(gp_), b)] if gp_ is not None else []) + ([(Cw(bz), 1 - b)] if bz is not None else [])
             loss_c = mixture_critic_loss(div, pos, neg)
             if cfg.gp: loss_c = loss_c + cfg.gp / 2 * r1_penalty(Cw, real)
+            if cfg.rot: loss_c = loss_c + cfg.rot * rotation_loss(Cw, real)
             opt_c.zero_grad(set_to_none=True); loss_c.backward(); opt_c.step(); update_c()
         with frozen_grads(C): loss_g = b * div.generator_loss(C(Gw(z())))
         if b > 0:

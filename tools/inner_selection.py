@@ -6,6 +6,7 @@ candidate (f_D reading, λ_AS) on class h against held-out normals. No outer tes
     python tools/inner_selection.py --out runs/selection [--folds 0:1 1:0 ...] [--profile quick] [--threads 1] [--set d_target=band ...]
     python tools/inner_selection.py --out runs/selection --table     # the table of the folds written so far
     python tools/inner_selection.py --dataset npz --data-root cifar10-train-20k.npz --folds 0:1 2:3 4:5 6:7 --out runs/selection-cifar
+    python tools/inner_selection.py ... --set rot=1 --fd C+GpCos+GpCosf GpCosf R R+GpCosf C+GpCos+GpCosf+R   # other f_D readings
 
 The default folds follow a rule fixed before any run: (c, h) = (c, c+1) and (c+1, c) for even c, so that every digit
 is the pseudo-anomaly once. Each fold's fitted detector is kept in --out: a new list of candidates is scored from
@@ -39,6 +40,7 @@ if __name__ == '__main__':
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--table', action='store_true', help='only print the table of the folds in --out')
     ap.add_argument('--top', type=int, default=12, help='rows of the table to print')
+    ap.add_argument('--fd', nargs='*', default=None, metavar='READING', help="f_D readings to compare (default: score_candidates()'s), e.g. C+GpCos+GpCosf R+GpCosf")
     ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='settings over the profile, as for omasgan fit (folds go to --out/PROFILE+KEY=VALUE...)')
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
@@ -46,7 +48,7 @@ if __name__ == '__main__':
     sets = parse_overrides(a.set)
     out = Path(a.out)/'+'.join([a.profile, *(f'{k}={v}' for k, v in sorted(sets.items()))])
     if not a.table:
-        data, cands = load_data(a.dataset, a.data_root), score_candidates()
+        data, cands = load_data(a.dataset, a.data_root), score_candidates(*([a.fd] if a.fd else []))
         for f in a.folds:
             c, h = map(int, f.split(':'))
             def make(s):
