@@ -435,7 +435,7 @@ def _carve(idx:Tensor, frac:float, g:torch.Generator, what:str)->tuple:
     perm = idx[torch.randperm(len(idx), generator=g)]
     return perm[n_part:].sort().values, perm[:n_part].sort().values
 
-# %% ../nbs/01_data.ipynb #2acd8b73
+# %% ../nbs/01_data.ipynb #af3d863c
 def as_float_images(t:Tensor)->Tensor:
     "Images stored as uint8 (0-255) as float32 in [-1, 1], by the operations of `to_images`; float images unchanged."
     if t.is_floating_point(): return t
@@ -492,7 +492,7 @@ def loo_indices(data:Data, abnormal_class:int, protocol:str='ganomaly', seed:int
     train, val = _carve(normal, val_frac, g, 'validation')
     return x_all, y_all, train, val, test_idx, c
 
-# %% ../nbs/01_data.ipynb #a7729bde
+# %% ../nbs/01_data.ipynb #eb40440e
 @patch
 def compact(self:Data, block:int=4096)->Data:
     "This data set with its images stored as uint8 where that is lossless (a quarter of the memory), else itself."

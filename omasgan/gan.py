@@ -87,7 +87,7 @@ def train_gan(x:Tensor, cfg:Config, G=None, D=None, **kwargs)->tuple:
     hist = train(st, **{'log_every': cfg.log_every, 'ckpt_every': cfg.ckpt_every, **stop_kw(cfg, kwargs.get('monitor')), **kwargs})
     return st.modules['G'], st.modules['D'], hist
 
-# %% ../nbs/04_gan.ipynb #ff560dd5
+# %% ../nbs/04_gan.ipynb #c1f1a8b0
 def with_rotation_head(critic:nn.Module, # a critic with a `features(x)` method
                        sample_shape:tuple, # shape of one image, (C, H, H)
                       )->nn.Module:
@@ -104,12 +104,12 @@ def with_rotation_head(critic:nn.Module, # a critic with a `features(x)` method
     return critic
 
 
-# %% ../nbs/04_gan.ipynb #9348006e
+# %% ../nbs/04_gan.ipynb #3182242c
 def quarter_turns(x:Tensor, k:Tensor)->Tensor:
     "Images `x` (N, C, H, H), image i turned `k[i]` quarter turns anticlockwise."
     return torch.stack([torch.rot90(x, j, (2, 3)) for j in range(4)])[k, torch.arange(len(x), device=x.device)]
 
-# %% ../nbs/04_gan.ipynb #a739c4f6
+# %% ../nbs/04_gan.ipynb #889036d1
 def _unwrapped(critic:nn.Module)->nn.Module:
     if isinstance(critic, nn.parallel.DistributedDataParallel):
         raise NotImplementedError("rot > 0 is not supported when one job is trained by several processes (--ddp): shard the jobs instead, or set rot=0")
@@ -123,7 +123,7 @@ def rotation_loss(critic:nn.Module, # a critic with `rot_head` (`with_rotation_h
     k = torch.randint(4, (len(x),), device=x.device)
     return F.cross_entropy(m.rot_head(m.features(quarter_turns(x, k)).flatten(1)).float(), k)
 
-# %% ../nbs/04_gan.ipynb #48600d79
+# %% ../nbs/04_gan.ipynb #41588d86
 @torch.no_grad()
 def rotation_score(critic:nn.Module, # a critic with `rot_head`
                    x:Tensor, # images to score
