@@ -490,6 +490,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'omasgan.files.write_all': ('files.html#write_all', 'omasgan/files.py'),
                                'omasgan.files.written_together': ('files.html#written_together', 'omasgan/files.py')},
             'omasgan.gan': { 'omasgan.gan._unwrapped': ('gan.html#_unwrapped', 'omasgan/gan.py'),
+                             'omasgan.gan.all_turns': ('gan.html#all_turns', 'omasgan/gan.py'),
                              'omasgan.gan.critic_steps': ('gan.html#critic_steps', 'omasgan/gan.py'),
                              'omasgan.gan.critic_update': ('gan.html#critic_update', 'omasgan/gan.py'),
                              'omasgan.gan.gan_stage': ('gan.html#gan_stage', 'omasgan/gan.py'),

@@ -15,7 +15,7 @@ from .scale import wrap
 
 # %% auto #0
 __all__ = ['r1_penalty', 'critic_update', 'critic_steps', 'nets_for', 'gan_stage', 'train_gan', 'with_rotation_head',
-           'quarter_turns', 'rotation_loss', 'rotation_score']
+           'quarter_turns', 'all_turns', 'rotation_loss', 'rotation_score']
 
 # %% ../nbs/04_gan.ipynb #607acbf3
 def r1_penalty(critic:nn.Module, x:Tensor)->Tensor:
@@ -107,7 +107,11 @@ def with_rotation_head(critic:nn.Module, # a critic with a `features(x)` method
 # %% ../nbs/04_gan.ipynb #3182242c
 def quarter_turns(x:Tensor, k:Tensor)->Tensor:
     "Images `x` (N, C, H, H), image i turned `k[i]` quarter turns anticlockwise."
-    return torch.stack([torch.rot90(x, j, (2, 3)) for j in range(4)])[k, torch.arange(len(x), device=x.device)]
+    return all_turns(x)[k, torch.arange(len(x), device=x.device)]
+
+def all_turns(x:Tensor)->Tensor:
+    "The four quarter turns of images `x` (N, C, H, H), stacked: (4, N, C, H, H), turn j at index j."
+    return torch.stack([torch.rot90(x, j, (2, 3)) for j in range(4)])
 
 # %% ../nbs/04_gan.ipynb #889036d1
 def _unwrapped(critic:nn.Module)->nn.Module:
@@ -134,7 +138,7 @@ def rotation_score(critic:nn.Module, # a critic with `rot_head`
     out = []
     for i in range(0, len(x), chunk):
         b = x[i:i + chunk]
-        turned, k = torch.cat([torch.rot90(b, j, (2, 3)) for j in range(4)]), torch.arange(4, device=b.device).repeat_interleave(len(b))
+        turned, k = all_turns(b).flatten(0, 1), torch.arange(4, device=b.device).repeat_interleave(len(b))
         nll = F.cross_entropy(critic.rot_head(critic.features(turned).flatten(1)).float(), k, reduction='none')
         out.append(nll.view(4, len(b)).sum(0))
     critic.train(was)
