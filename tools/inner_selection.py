@@ -9,7 +9,8 @@ candidate (f_D reading, λ_AS) on class h against held-out normals. No outer tes
     python tools/inner_selection.py ... --set rot=1 --fd C+GpCos+GpCosf GpCosf R R+GpCosf C+GpCos+GpCosf+R   # other f_D readings
 
 The default folds follow a rule fixed before any run: (c, h) = (c, c+1) and (c+1, c) for even c, so that every digit
-is the pseudo-anomaly once. Each fold's fitted detector is kept in --out: a new list of candidates is scored from
+is the pseudo-anomaly once. A shorter list should keep folds of both kinds: on CIFAR-10 the (c, c+1) folds are the
+easy half for every score probed (`tools/cifar_probes.py`), so a choice made on them alone promises too much. Each fold's fitted detector is kept in --out: a new list of candidates is scored from
 the kept detectors without fitting again.
 """
 import argparse, json, time
