@@ -23,6 +23,7 @@ from omasgan.selection import inner_split
 from omasgan.api import knn_scores, unit
 from omasgan.nets import make_nets
 from omasgan.gan import with_rotation_head, rotation_loss, rotation_score
+from omasgan.detector import critic_features
 
 def tv(x): return (x[..., 1:, :] - x[..., :-1, :]).abs().flatten(1).mean(1) + (x[..., :, 1:] - x[..., :, :-1]).abs().flatten(1).mean(1)
 def zlen(x):
@@ -40,9 +41,6 @@ def pixel_scores(tr, va, te)->dict:
         for b in (1, 2): s[f'kNN-{b}{name}'] = k - b * c
     return s
 
-@torch.no_grad()
-def feats(C, x): C.eval(); return torch.cat([C.features(x[i:i + 1024]).flatten(1) for i in range(0, len(x), 1024)])
-
 def rotation_scores(tr, va, te, steps:int, seed:int)->dict:
     torch.manual_seed(seed)
     C = with_rotation_head(make_nets(tr.shape[1:], 128, 64)[1], tr.shape[1:])
@@ -51,10 +49,10 @@ def rotation_scores(tr, va, te, steps:int, seed:int)->dict:
         C.train(); b = tr[torch.randint(len(tr), (64,))]
         b = torch.where(torch.rand(64, 1, 1, 1) < 0.5, b, b.flip(3))
         loss = rotation_loss(C, b); opt.zero_grad(); loss.backward(); opt.step()
-    fb = feats(C, tr[torch.randperm(len(tr))[:6000]])
+    fb = critic_features(C, tr[torch.randperm(len(tr))[:6000]])
     s, fv = {}, {}
     for name, x, out in (('te', te, s), ('va', va, fv)):
-        f = feats(C, x)
+        f = critic_features(C, x)
         out.update(R=rotation_score(C, x), NNf=knn_scores(fb, f), Cosf=knn_scores(unit(fb), unit(f)))
     s['R+Cosf'] = standardised(s['R'], fv['R']) + standardised(s['Cosf'], fv['Cosf'])
     return s
